@@ -1,0 +1,170 @@
+"""Check a configuration and describe every problem with its fix."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Union
+
+from core.conf import DEFAULTS, LazySettings
+
+TEMPLATE_KEYS = ("DIRS", "APP_DIRS", "EXTENSIONS", "CONTEXT_PROCESSORS", "OPTIONS")
+
+
+def setting_types() -> dict[str, Any]:
+    """Return the declared type of every framework setting."""
+    return typing.get_type_hints(LazySettings)
+
+
+def validate_settings(values: Mapping[str, Any], explicit: set[str]) -> list[str]:
+    """Return a list of problems, empty when the configuration is sound."""
+    problems: list[str] = []
+    hints = setting_types()
+    for name in sorted(explicit - hints.keys()):
+        suggestion = _suggest(name, hints)
+        if suggestion:
+            problems.append(f"{name} is not a Stoa setting. Did you mean {suggestion}?")
+    for name in sorted(explicit & hints.keys()):
+        if not _matches(values[name], hints[name]):
+            problems.append(
+                f"{name} must be {_describe(hints[name])}, not {type(values[name]).__name__} "
+                f"({_short_repr(values[name])})."
+            )
+    problems.extend(_check_semantics(values))
+    return problems
+
+
+def _check_semantics(values: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    secret = values.get("SECRET_KEY")
+    if isinstance(secret, str) and not secret.strip():
+        problems.append(
+            "SECRET_KEY is empty: set it to a long random string, for example from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if values.get("DEBUG") is False and values.get("ALLOWED_HOSTS") == []:
+        problems.append(
+            "ALLOWED_HOSTS is empty and DEBUG is off, so every request would be refused: "
+            "list the host names this site serves, e.g. ALLOWED_HOSTS = ['example.com']."
+        )
+    hosts = values.get("ALLOWED_HOSTS")
+    if isinstance(hosts, list | tuple):
+        for host in hosts:
+            if isinstance(host, str) and ("/" in host or "://" in host):
+                problems.append(
+                    f"ALLOWED_HOSTS entry {host!r} is a URL: list bare host names, "
+                    f"like 'example.com' or '.example.com'."
+                )
+    databases = values.get("DATABASES")
+    if isinstance(databases, dict) and "default" not in databases:
+        problems.append(
+            "DATABASES has no 'default' entry: add one, e.g. "
+            "DATABASES = {'default': 'sqlite:///db.sqlite3'}."
+        )
+    problems.extend(_check_templates(values.get("TEMPLATES")))
+    for name in ("MIDDLEWARE", "INSTALLED_APPS"):
+        entries = values.get(name)
+        if isinstance(entries, list | tuple):
+            seen: set[object] = set()
+            for entry in entries:
+                if entry in seen:
+                    problems.append(f"{name} lists {entry!r} twice: remove one.")
+                seen.add(entry)
+    static_url = values.get("STATIC_URL")
+    if isinstance(static_url, str) and not static_url.endswith("/"):
+        problems.append(f"STATIC_URL must end with a slash: {static_url + '/'!r}.")
+    proxy_header = values.get("SECURE_PROXY_SSL_HEADER")
+    if isinstance(proxy_header, tuple) and not proxy_header[0].startswith("HTTP_"):
+        problems.append(
+            "SECURE_PROXY_SSL_HEADER names a WSGI environ key, which starts with HTTP_: "
+            "e.g. ('HTTP_X_FORWARDED_PROTO', 'https')."
+        )
+    return problems
+
+
+def _check_templates(templates: object) -> list[str]:
+    if not isinstance(templates, dict):
+        return []
+    problems = []
+    for key in templates:
+        if key not in TEMPLATE_KEYS:
+            hint = difflib.get_close_matches(str(key), TEMPLATE_KEYS, n=1, cutoff=0.6)
+            fix = f" Did you mean {hint[0]}?" if hint else f" Known keys: {', '.join(TEMPLATE_KEYS)}."
+            problems.append(f"TEMPLATES has an unknown key {key!r}.{fix}")
+    expected = {
+        "DIRS": list[str],
+        "APP_DIRS": bool,
+        "EXTENSIONS": list[str],
+        "CONTEXT_PROCESSORS": list[str],
+        "OPTIONS": dict[str, Any],
+    }
+    for key, hint in expected.items():
+        if key in templates and not _matches(_as_strings(templates[key]), hint):
+            problems.append(f"TEMPLATES[{key!r}] must be {_describe(hint)}.")
+    return problems
+
+
+def _as_strings(value: object) -> object:
+    # Directories may be given as pathlib.Path objects as well as strings.
+    if isinstance(value, list | tuple):
+        return [str(item) if hasattr(item, "__fspath__") else item for item in value]
+    return value
+
+
+def _suggest(name: str, known: Mapping[str, Any]) -> str | None:
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
+    return matches[0] if matches else None
+
+
+def _matches(value: object, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    if origin in (Union, types.UnionType):
+        return any(_matches(value, arg) for arg in args)
+    if origin is list:
+        # Tuples are accepted wherever a list is: the frameworks users come from allow both.
+        return isinstance(value, list | tuple) and all(_matches(item, args[0]) for item in value)
+    if origin is tuple:
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(args)
+            and all(_matches(item, arg) for item, arg in zip(value, args, strict=True))
+        )
+    if origin is dict:
+        return isinstance(value, dict) and all(_matches(key, args[0]) for key in value)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is type(None):
+        return "None"
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in args)
+    if origin is list:
+        return "a list of strings" if args[0] is str else "a list"
+    if origin is tuple:
+        return f"a pair ({', '.join(_describe(arg) for arg in args)})"
+    if origin is dict:
+        return "a dict"
+    names = {bool: "True or False", int: "an integer", str: "a string"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["DEFAULTS", "setting_types", "validate_settings"]

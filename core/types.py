@@ -1,0 +1,40 @@
+"""Type aliases shared across the framework."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+if TYPE_CHECKING:
+    from core.http import Request, Response
+
+WSGIEnvironment: TypeAlias = dict[str, Any]
+ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType]
+OptExcInfo: TypeAlias = ExcInfo | tuple[None, None, None]
+
+
+class StartResponse(Protocol):
+    """The `start_response` callable a WSGI server passes to an application."""
+
+    def __call__(
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: OptExcInfo | None = ...,
+        /,
+    ) -> Callable[[bytes], object]: ...
+
+
+WSGIApplication: TypeAlias = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
+
+GetResponse: TypeAlias = "Callable[[Request], Response]"
+"""What a middleware layer receives: the next layer, from request to response."""
+
+Middleware: TypeAlias = "Callable[[GetResponse], GetResponse]"
+"""A middleware factory: takes the next layer and returns this layer."""
+
+ViewFunction: TypeAlias = "Callable[..., Response]"
+"""A view: called with the request and the keyword arguments captured from the URL."""
+
+Context: TypeAlias = dict[str, Any]
