@@ -18,7 +18,12 @@ from core.urls import URLResolver
 from core.utils import qualified_name
 
 HIDDEN_SETTING = re.compile(r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|PRIVATE|CREDENTIAL", re.I)
-HIDDEN_HEADERS = {"HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_X_CSRFTOKEN"}
+HIDDEN_HEADERS = {
+    "HTTP_COOKIE",
+    "HTTP_AUTHORIZATION",
+    "HTTP_PROXY_AUTHORIZATION",
+    "HTTP_X_CSRFTOKEN",
+}
 URL_PASSWORD = re.compile(r"(?<=://)([^:/@]*):[^@/]*@")
 MASK = "********************"
 REPR_LIMIT = 4096
@@ -177,9 +182,7 @@ def technical_404_response(
     )
 
 
-def technical_error_response(
-    request: Request, status: int, title: str, exc: Exception
-) -> Response:
+def technical_error_response(request: Request, status: int, title: str, exc: Exception) -> Response:
     """Return a 4xx page that says what was wrong with the request."""
     return render_page(
         "stoa/technical_error.html",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from webob import Response as WebObResponse
-from webob.exc import HTTPError, HTTPException
+from webob.exc import HTTPError, WSGIHTTPException
 
 import core
 from core.conf import settings
@@ -140,9 +140,10 @@ class WSGIHandler:
         """Turn an exception raised while handling `request` into a response."""
         from core import debug
 
-        if isinstance(exc, HTTPException):
+        if isinstance(exc, WSGIHTTPException):
             if not isinstance(exc, HTTPError) or exc.has_body:
-                return exc
+                response: WebObResponse = exc
+                return response
             if self.debug and exc.code == 404:
                 return debug.technical_404_response(request, exc, self.resolver)
             return self.error_response(request, exc.code, exc.headerlist)
@@ -230,7 +231,6 @@ def _declared_length(environ: WSGIEnvironment) -> int:
 
 def _safe_path(request: Request) -> str:
     try:
-        return request.path
+        return str(request.path)
     except Exception:  # noqa: BLE001 (an undecodable path is logged as raw text)
         return str(request.environ.get("PATH_INFO", ""))
-

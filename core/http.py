@@ -1,6 +1,6 @@
 """Requests and responses: thin subclasses of WebOb's, plus its HTTP errors.
 
-    from core.http import Request, Response, JsonResponse, HTTPNotFound
+from core.http import Request, Response, JsonResponse, HTTPNotFound
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from webob import BaseRequest
 from webob import Response as WebObResponse
 from webob.exc import (
     HTTPBadRequest,
@@ -36,8 +35,8 @@ from webob.exc import (
     HTTPUnauthorized,
     HTTPUnprocessableEntity,
 )
-from webob.multidict import GetDict, MultiDict, NestedMultiDict, NoVars
-from webob.request import DisconnectionError
+from webob.multidict import GetDict, MultiDict, NoVars
+from webob.request import BaseRequest, DisconnectionError
 
 from core.conf import settings
 from core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
@@ -82,32 +81,28 @@ class Request(BaseRequest):
     def GET(self) -> GetDict:  # noqa: N802 (WebOb's name)
         """The query string's fields."""
         try:
-            fields = super().GET
+            fields: GetDict = super().GET
         except UnicodeDecodeError:
             raise BadRequest("The query string is not valid UTF-8.") from None
         _check_field_count(fields)
         return fields
 
     @property
-    def POST(self) -> MultiDict | NoVars:  # noqa: N802 (WebOb's name)
+    def POST(self) -> MultiDict[str, Any] | NoVars:  # noqa: N802 (WebOb's name)
         """The fields of a url-encoded or multipart form body."""
         self.check_body_size()
         try:
-            fields = super().POST
+            fields: MultiDict[str, Any] | NoVars = super().POST
         except (DisconnectionError, UnicodeDecodeError, ValueError, DeprecationWarning) as exc:
             raise BadRequest(f"The form body cannot be parsed: {exc}") from None
         _check_field_count(fields)
         return fields
 
-    @property
-    def params(self) -> NestedMultiDict:
-        """The query string's and the form body's fields together."""
-        return NestedMultiDict(self.GET, self.POST)
-
     def _get_body(self) -> bytes:
         self.check_body_size()
         try:
-            return BaseRequest.body.fget(self)  # type: ignore[attr-defined, no-any-return]
+            body: bytes = super().body
+            return body
         except DisconnectionError:
             raise BadRequest("The request body is shorter than its Content-Length.") from None
 
@@ -150,7 +145,8 @@ class Request(BaseRequest):
         data = _read_at_most(env["wsgi.input"], limit + 1)
         if len(data) > limit:
             raise RequestDataTooBig(
-                f"The request body is over the limit of {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+                f"The request body is over the limit of {limit} bytes "
+                f"(DATA_UPLOAD_MAX_MEMORY_SIZE)."
             )
         BaseRequest.body.fset(self, data)  # type: ignore[attr-defined]
 
@@ -165,7 +161,7 @@ def _read_at_most(stream: Any, size: int) -> bytes:
     return buffer.getvalue()
 
 
-def _check_field_count(fields: MultiDict | NoVars) -> None:
+def _check_field_count(fields: MultiDict[str, Any] | NoVars) -> None:
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     if limit is not None and len(fields) > limit:
         raise TooManyFieldsSent(
@@ -184,7 +180,7 @@ class Response(WebObResponse):
     default_charset = "UTF-8"
 
     def _abs_headerlist(self, environ: WSGIEnvironment) -> list[tuple[str, str]]:
-        return list(self._headerlist)
+        return list(self.headerlist)
 
 
 class JsonResponse(Response):
@@ -205,9 +201,9 @@ class JsonResponse(Response):
         if safe and not isinstance(data, dict):
             raise TypeError("JsonResponse takes a dict; pass safe=False to send another type.")
         body = dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-        super().__init__(
-            body=body, status=status, content_type="application/json", charset=None, **kwargs
-        )
+        super().__init__(body=body, status=status, content_type="application/json", **kwargs)
+        # RFC 8259: JSON is UTF-8 and takes no charset parameter.
+        self.charset = None
 
 
 __all__ = [

@@ -56,9 +56,9 @@ class TemplateEngine:
             "undefined": jinja2.ChainableUndefined,
             **(options or {}),
         }
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.dirs), **env_options
-        )
+        # Autoescaping is on: env_options sets it with select_autoescape.
+        loader = jinja2.FileSystemLoader(self.dirs)
+        self.env = jinja2.Environment(loader=loader, **env_options)  # noqa: S701
         self.env.globals.update(url=url, static=static)
 
     def get_template(self, name: str | Sequence[str]) -> jinja2.Template:

@@ -7,7 +7,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 if TYPE_CHECKING:
-    from core.http import Request, Response
+    from webob import Response
+
+    from core.http import Request
 
 WSGIEnvironment: TypeAlias = dict[str, Any]
 ExcInfo: TypeAlias = tuple[type[BaseException], BaseException, TracebackType]
@@ -29,7 +31,9 @@ class StartResponse(Protocol):
 WSGIApplication: TypeAlias = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
 
 GetResponse: TypeAlias = "Callable[[Request], Response]"
-"""What a middleware layer receives: the next layer, from request to response."""
+"""What a middleware layer receives: the next layer, from request to response.
+
+Responses are typed as WebOb's, so that its HTTP errors (which are responses) count too."""
 
 Middleware: TypeAlias = "Callable[[GetResponse], GetResponse]"
 """A middleware factory: takes the next layer and returns this layer."""

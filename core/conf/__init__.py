@@ -13,6 +13,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -98,8 +99,8 @@ class LazySettings:
     TEMPLATES: dict[str, Any]
     DATABASES: dict[str, Any]
     STATIC_URL: str
-    STATIC_ROOT: str | None
-    STATICFILES_DIRS: list[str]
+    STATIC_ROOT: str | Path | None
+    STATICFILES_DIRS: list[str | Path]
     LOGGING: dict[str, Any] | None
     APPEND_SLASH: bool
     DATA_UPLOAD_MAX_MEMORY_SIZE: int | None
@@ -109,6 +110,10 @@ class LazySettings:
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     LOGIN_URL: str
     LOGIN_REDIRECT_URL: str
+    SECURE_CONTENT_TYPE_NOSNIFF: bool
+    SECURE_REFERRER_POLICY: str | None
+    SECURE_CROSS_ORIGIN_OPENER_POLICY: str | None
+    X_FRAME_OPTIONS: str
 
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)
@@ -202,7 +207,9 @@ class LazySettings:
         wrapped = self._get_wrapped()
         problems = validate_settings(wrapped.values, wrapped.explicit)
         if problems:
-            source = f"settings module {wrapped.module_name!r}" if wrapped.module_name else "settings"
+            source = (
+                f"settings module {wrapped.module_name!r}" if wrapped.module_name else "settings"
+            )
             count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
             lines = "\n".join(f"  - {problem}" for problem in problems)
             raise ImproperlyConfigured(f"{count} in {source}:\n{lines}")

@@ -72,3 +72,11 @@ SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
 # Where `login_required` sends anonymous users and where login sends them by default.
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# Security headers added by core.middleware.security.SecurityMiddleware (None: not sent).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY: str | None = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY: str | None = "same-origin"
+
+# X-Frame-Options sent by core.middleware.clickjacking.XFrameOptionsMiddleware.
+X_FRAME_OPTIONS = "DENY"

@@ -91,9 +91,11 @@ def _check_templates(templates: object) -> list[str]:
     for key in templates:
         if key not in TEMPLATE_KEYS:
             hint = difflib.get_close_matches(str(key), TEMPLATE_KEYS, n=1, cutoff=0.6)
-            fix = f" Did you mean {hint[0]}?" if hint else f" Known keys: {', '.join(TEMPLATE_KEYS)}."
+            fix = (
+                f" Did you mean {hint[0]}?" if hint else f" Known keys: {', '.join(TEMPLATE_KEYS)}."
+            )
             problems.append(f"TEMPLATES has an unknown key {key!r}.{fix}")
-    expected = {
+    expected: dict[str, Any] = {
         "DIRS": list[str],
         "APP_DIRS": bool,
         "EXTENSIONS": list[str],

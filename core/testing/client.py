@@ -164,11 +164,15 @@ class Client:
         environ: WSGIEnvironment | None,
     ) -> TestResponse:
         if query:
-            path += ("&" if "?" in path else "?") + urlencode(query, doseq=True)
-        base = {"HTTP_HOST": self.host, "wsgi.url_scheme": self.scheme, "SERVER_NAME": self.host}
-        base["SERVER_PORT"] = "443" if self.scheme == "https" else "80"
+            path += ("&" if "?" in path else "?") + urlencode(_pairs(query), doseq=True)
+        base: WSGIEnvironment = {
+            "HTTP_HOST": self.host,
+            "wsgi.url_scheme": self.scheme,
+            "SERVER_NAME": self.host,
+            "SERVER_PORT": "443" if self.scheme == "https" else "80",
+        }
         request = WebObRequest.blank(path, environ={**base, **(environ or {})})
-        request.method = method
+        request.environ["REQUEST_METHOD"] = method
         body, body_type = _encode_body(data, json)
         if body is not None:
             request.body = body
@@ -223,8 +227,8 @@ class Client:
 def _in_past(expires: str) -> bool:
     if not expires:
         return False
-    from email.utils import parsedate_to_datetime
     from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
 
     try:
         return parsedate_to_datetime(expires) < datetime.now(UTC)
@@ -241,6 +245,8 @@ def _encode_body(data: FormData | bytes | str | None, json: Any) -> tuple[bytes 
         return data, "application/octet-stream"
     if isinstance(data, str):
         return data.encode(), "text/plain; charset=utf-8"
-    return urlencode(list(data.items()) if isinstance(data, Mapping) else list(data), doseq=True).encode(), (
-        "application/x-www-form-urlencoded"
-    )
+    return urlencode(_pairs(data), doseq=True).encode(), "application/x-www-form-urlencoded"
+
+
+def _pairs(data: FormData) -> list[tuple[str, Any]]:
+    return list(data.items()) if isinstance(data, Mapping) else list(data)

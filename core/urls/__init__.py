@@ -1,11 +1,11 @@
 """URL configuration: `path()`, `re_path()`, `include()`, `reverse()` and converters.
 
-    from core.urls import include, path
-    urlpatterns = [
-        path("", views.Home.as_view(), name="home"),
-        path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="article"),
-        path("blog/", include("blog.urls")),
-    ]
+from core.urls import include, path
+urlpatterns = [
+    path("", views.Home.as_view(), name="home"),
+    path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="article"),
+    path("blog/", include("blog.urls")),
+]
 """
 
 from __future__ import annotations

@@ -181,7 +181,7 @@ def _regex_pieces(regex: str) -> list[Piece] | None:
             index += 2
         elif char == "(":
             end = _group_end(body, index)
-            if end is None or body[index + 1 : index + 2] == "?" and body[index + 2] != "P":
+            if end is None or (body[index + 1 : index + 2] == "?" and body[index + 2] != "P"):
                 return None
             named = re.match(r"\(\?P<(\w+)>", body[index:])
             if named:
@@ -306,7 +306,9 @@ class URLResolver:
         namespace: str | None = None,
     ) -> None:
         self.pattern = pattern
-        self.urlconf_name = urlconf if isinstance(urlconf, str) else getattr(urlconf, "__name__", "")
+        self.urlconf_name = (
+            urlconf if isinstance(urlconf, str) else getattr(urlconf, "__name__", "")
+        )
         self.url_patterns = _load_patterns(urlconf)
         self.default_kwargs = default_kwargs or {}
         self.app_name = app_name
@@ -352,7 +354,11 @@ class URLResolver:
             route = prefix + entry.pattern.describe()
             if isinstance(entry, URLResolver):
                 for sub_route, pattern, namespaces in entry.walk(route):
-                    yield sub_route, pattern, ([entry.namespace] if entry.namespace else []) + namespaces
+                    yield (
+                        sub_route,
+                        pattern,
+                        ([entry.namespace] if entry.namespace else []) + namespaces,
+                    )
             else:
                 yield route, entry, []
 
@@ -507,7 +513,9 @@ def _load_patterns(
             urlconf = importlib.import_module(urlconf)
         except ModuleNotFoundError as exc:
             if exc.name and urlconf.startswith(exc.name):
-                raise ImproperlyConfigured(f"Cannot import the URLconf {urlconf!r}: {exc}.") from exc
+                raise ImproperlyConfigured(
+                    f"Cannot import the URLconf {urlconf!r}: {exc}."
+                ) from exc
             raise
     if isinstance(urlconf, ModuleType):
         if not hasattr(urlconf, "urlpatterns"):
@@ -520,7 +528,8 @@ def _load_patterns(
         patterns = urlconf
     if not isinstance(patterns, list | tuple):
         raise ImproperlyConfigured(
-            f"urlpatterns must be a list of path()/re_path() entries, not {type(patterns).__name__}."
+            f"urlpatterns must be a list of path()/re_path() entries, "
+            f"not {type(patterns).__name__}."
         )
     for entry in patterns:
         if not isinstance(entry, URLPattern | URLResolver):

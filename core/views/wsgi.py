@@ -24,9 +24,7 @@ class WSGIAppView:
         prefix = full[: len(full) - len(path_info)] if path_info else full
         environ["SCRIPT_NAME"] = _wsgi_str(request.script_name + prefix.rstrip("/"))
         environ["PATH_INFO"] = _wsgi_str("/" + path_info)
-        response: WebObResponse = WebObRequest(environ).get_response(
-            self.app, catch_exc_info=True
-        )
+        response: WebObResponse = WebObRequest(environ).get_response(self.app, catch_exc_info=True)
         return response
 
 

@@ -1,5 +1,4 @@
 from core.urls import include, path, re_path
-
 from tests.project import views
 
 blog_patterns = (

@@ -1,0 +1,41 @@
+# Stoa's two set-up commands: `make demo` and `make test`. Needs Python 3.11+ only.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := demo
+DEMO_PORT ?= 8000
+
+.PHONY: demo test lint types pytest bench clean venv
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Stoa needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv
+	@test -f $(DEMO)/manage.py || $(BIN)/stoa startproject demoproject $(DEMO) || \
+		(mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
+	cd $(DEMO) && ../$(BIN)/python manage.py check
+	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/python -m pytest
+
+test: lint types pytest
+
+clean:
+	rm -rf $(VENV) $(DEMO) dist build .mypy_cache .ruff_cache

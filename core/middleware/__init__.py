@@ -1,0 +1,1 @@
+"""Middleware shipped with Stoa: each is a factory taking `get_response`."""
