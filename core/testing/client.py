@@ -185,6 +185,10 @@ class Client:
             request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # HTTP_HOST counts for validation; SERVER_NAME is what a server would have set.
         request.environ.setdefault("SERVER_PROTOCOL", "HTTP/1.1")
+        # Make the environ look like a real server's: WebOb's own bookkeeping keys would
+        # let the application take shortcuts (seeking wsgi.input) that servers don't allow.
+        for key in [key for key in request.environ if key.startswith("webob.")]:
+            del request.environ[key]
         status, response_headers, content = self._call(request.environ)
         response = TestResponse(status, response_headers, content, request)
         self._store_cookies(response)
