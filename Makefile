@@ -20,8 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 venv: $(VENV)/.installed
 
 demo: venv
-	@test -f $(DEMO)/manage.py || $(BIN)/stoa startproject demoproject $(DEMO) || \
-		(mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
+	@test -f $(DEMO)/manage.py || (mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
 	cd $(DEMO) && ../$(BIN)/python manage.py check
 	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
@@ -33,7 +32,8 @@ types: venv
 	$(BIN)/mypy
 
 pytest: venv
-	$(BIN)/python -m pytest
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
 
 test: lint types pytest
 
