@@ -17,6 +17,14 @@ def setup() -> None:
     from core.conf import settings
     from core.log import configure_logging
 
+    from core.exceptions import ImproperlyConfigured
+    from orm.exceptions import ConfigurationError
+    from orm.session import configure as configure_databases
+
     settings.validate()
     configure_logging(settings.LOGGING)
+    try:
+        configure_databases(settings.DATABASES)
+    except ConfigurationError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
     populate(settings.INSTALLED_APPS)

@@ -88,7 +88,7 @@ def collect_frames(exc: BaseException) -> list[Frame]:
                 for number in range(start, lineno + 6)
             ]
             variables = [
-                (name, MASK if HIDDEN_SETTING.search(name) else safe_repr(value))
+                (name, MASK if HIDDEN_SETTING.search(name) else safe_repr(mask(name, value)))
                 for name, value in sorted(tb.tb_frame.f_locals.items())
             ]
             frames.append(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from webob import Response as WebObResponse
 from webob.exc import HTTPError, WSGIHTTPException
 
@@ -39,6 +40,7 @@ ERROR_TITLES = {
     405: "Method Not Allowed",
     413: "Content Too Large",
     500: "Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -55,6 +57,8 @@ class WSGIHandler:
         self.debug = settings.DEBUG
         self.append_slash = settings.APPEND_SLASH
         self.max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
+        self.use_x_forwarded_host = settings.USE_X_FORWARDED_HOST
         self.resolver = get_resolver()
         self.resolver.reverse_dict()
         self.templates = get_engine()
@@ -88,8 +92,17 @@ class WSGIHandler:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
+        body_input = environ.get("wsgi.input")
+        if (
+            self.proxy_ssl_header
+            and environ.get(self.proxy_ssl_header[0]) == self.proxy_ssl_header[1]
+        ):
+            environ["wsgi.url_scheme"] = "https"
         try:
-            request.get_host()
+            host = request.get_host()
+            if self.use_x_forwarded_host:
+                # Every URL WebOb builds (request.url, host_url) then names the public host.
+                environ["HTTP_HOST"] = host
             if self.max_body is not None and _declared_length(environ) > self.max_body:
                 request.check_body_size()
         except Exception as exc:  # noqa: BLE001
@@ -98,6 +111,10 @@ class WSGIHandler:
             response = self.chain(request)
         if _has_unsafe_header(response):
             response = self._unsafe_header_response(request, response)
+        replaced = environ.get("wsgi.input")
+        if replaced is not body_input and hasattr(replaced, "close"):
+            # WebOb spooled a large body to a temporary file: release it now.
+            replaced.close()
         result: Iterable[bytes] = response(environ, start_response)
         return result
 
@@ -162,6 +179,15 @@ class WSGIHandler:
         if isinstance(exc, RequestDataTooBig):
             request_logger.warning("Content Too Large: %s", exc, extra={"status": 413})
             return self._client_error(request, 413, exc)
+        if _database_unavailable(exc):
+            request_logger.error(
+                "Service Unavailable: the database cannot be reached (%s) for %s %s",
+                type(exc).__name__,
+                request.method,
+                _safe_path(request),
+                extra={"status": 503},
+            )
+            return self.error_response(request, 503, [("Retry-After", "5")])
         if isinstance(exc, PermissionDenied):
             request_logger.warning(
                 "Forbidden (%s): %s", exc, _safe_path(request), extra={"status": 403}
@@ -216,6 +242,15 @@ class WSGIHandler:
             f"header values must be a single line."
         )
         return self.server_error(request, error)
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    """Say whether `exc` means the database is down or busy, rather than a bug."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or exc.statement is None:
+        return True  # a lost connection, or one that could not be opened
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
 
 def _has_unsafe_header(response: WebObResponse) -> bool:

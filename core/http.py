@@ -43,6 +43,8 @@ from core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
 from core.hosts import validate_host
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.types import WSGIEnvironment
     from core.urls.resolvers import ResolverMatch
 
@@ -60,6 +62,8 @@ class Request(BaseRequest):
     """
 
     resolver_match: ResolverMatch | None = None
+    # Bodies are capped by DATA_UPLOAD_MAX_MEMORY_SIZE; below this they stay in memory.
+    request_body_tempfile_limit = 1024 * 1024
 
     def encget(self, key: str, default: Any = ..., encattr: str | None = None) -> Any:
         """Read an environ value, decoded; an undecodable one is the client's error (400)."""
@@ -69,6 +73,19 @@ class Request(BaseRequest):
             return super().encget(key, default, encattr=encattr)
         except UnicodeDecodeError:
             raise BadRequest(f"{key} is not valid UTF-8.") from None
+
+    @property
+    def db(self) -> Session:
+        """The request's database session, created on first use (see DatabaseMiddleware)."""
+        scope = self.environ.get("stoa.db_scope")
+        if scope is None:
+            from core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                "request.db needs 'core.middleware.db.DatabaseMiddleware' in MIDDLEWARE."
+            )
+        session: Session = scope.session
+        return session
 
     def get_host(self) -> str:
         """Return the Host the client asked for, once it is checked against ALLOWED_HOSTS."""
@@ -95,6 +112,8 @@ class Request(BaseRequest):
             fields: MultiDict[str, Any] | NoVars = super().POST
         except (DisconnectionError, UnicodeDecodeError, ValueError, DeprecationWarning) as exc:
             raise BadRequest(f"The form body cannot be parsed: {exc}") from None
+        if any(not isinstance(key, str) for key in fields):
+            raise BadRequest("A part of the multipart body has no field name.")
         _check_field_count(fields)
         return fields
 
@@ -116,7 +135,7 @@ class Request(BaseRequest):
         body = self.body
         try:
             return json.loads(body.decode(self.charset or "utf-8"))
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError, LookupError) as exc:
             raise BadRequest(f"The request body is not valid JSON: {exc}") from None
 
     json = json_body = property(_get_json, doc="The request body parsed as JSON (400 if invalid).")

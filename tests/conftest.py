@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("STOA_SETTINGS_MODULE", "tests.project.settings")
 
-from collections.abc import Callable  # noqa: E402 (the settings module must be named first)
-from typing import Any  # noqa: E402
+from collections.abc import Callable
+from typing import Any
 
-import pytest  # noqa: E402
+import pytest
 
-from core.handlers import WSGIHandler  # noqa: E402
-from core.testing import Client  # noqa: E402
+from core.handlers import WSGIHandler
+from core.testing import Client
 
 MakeClient = Callable[..., Client]
 

@@ -98,6 +98,7 @@ class LazySettings:
     ROOT_URLCONF: str
     TEMPLATES: dict[str, Any]
     DATABASES: dict[str, Any]
+    MIGRATIONS_DIR: str | Path | None
     STATIC_URL: str
     STATIC_ROOT: str | Path | None
     STATICFILES_DIRS: list[str | Path]

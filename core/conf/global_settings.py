@@ -41,6 +41,9 @@ TEMPLATES: dict[str, object] = {
 # Database URLs by alias, in SQLAlchemy's URL form. DATABASE_URL overrides "default".
 DATABASES: dict[str, object] = {"default": "sqlite:///db.sqlite3"}
 
+# Where the project's migrations live; None: "migrations" beside the project's package.
+MIGRATIONS_DIR: str | None = None
+
 # URL prefix of static files, where `collectstatic` puts them, and extra source directories.
 STATIC_URL = "/static/"
 STATIC_ROOT: str | None = None

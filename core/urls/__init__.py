@@ -128,7 +128,9 @@ def get_resolver(urlconf: str | None = None) -> URLResolver:
     resolver = _resolvers.get(key)
     if resolver is None:
         _resolvers.clear()
-        resolver = _resolvers[key] = URLResolver(RegexPattern(r"^/", is_endpoint=False), name)
+        resolver = URLResolver(RegexPattern(r"^/", is_endpoint=False), name)
+        resolver.is_root = True
+        _resolvers[key] = resolver
     return resolver
 
 

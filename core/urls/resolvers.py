@@ -314,6 +314,7 @@ class URLResolver:
         self.app_name = app_name
         self.namespace = namespace
         self._reverse: dict[str, list[_Candidate]] | None = None
+        self.is_root = False
 
     def __repr__(self) -> str:
         return f"<URLResolver {self.urlconf_name or 'list'} {self.pattern.describe()!r}>"
@@ -337,7 +338,9 @@ class URLResolver:
             # Named groups win over positional ones, as in Django.
             sub.args = () if sub_kwargs else args + sub.args
             sub.kwargs = sub_kwargs
-            sub.route = self.pattern.describe() + sub.route
+            sub.route = (
+                sub.route if self.is_root else _join_route(self.pattern.describe(), sub.route)
+            )
             return sub
         return None
 
@@ -406,13 +409,19 @@ class URLResolver:
         """Return every reversible name with its candidate patterns, built once."""
         if self._reverse is None:
             table: dict[str, list[_Candidate]] = {}
-            self._collect(table, [], (), {})
+            fallback: dict[str, list[_Candidate]] = {}
+            self._collect(table, fallback, [], (), {})
+            # An application namespace ("blog:") names the instance whose namespace is the
+            # app's name if there is one, else the first instance deployed.
+            for key, value in fallback.items():
+                table.setdefault(key, value)
             self._reverse = table
         return self._reverse
 
     def _collect(
         self,
         table: dict[str, list[_Candidate]],
+        fallback: dict[str, list[_Candidate]],
         levels: list[Pattern],
         names: tuple[str, ...],
         defaults: dict[str, Any],
@@ -427,19 +436,23 @@ class URLResolver:
                     if entry.app_name and entry.app_name != entry.namespace:
                         aliases = (*names, entry.app_name)
                 merged = {**defaults, **entry.default_kwargs}
-                entry._collect(table, chain, sub_names, merged)
+                entry._collect(table, fallback, chain, sub_names, merged)
                 if aliases:
-                    # An application namespace reverses to its first deployed instance.
                     sub: dict[str, list[_Candidate]] = {}
-                    entry._collect(sub, chain, aliases, merged)
+                    entry._collect(sub, fallback, chain, aliases, merged)
                     for key, value in sub.items():
-                        table.setdefault(key, value)
+                        fallback.setdefault(key, value)
             elif entry.name:
                 if entry.passes_rest:
                     chain = [*chain[:-1], RoutePattern(entry.pattern.describe(), is_endpoint=True)]
                 candidate = _Candidate.create(chain, {**defaults, **entry.default_kwargs})
                 if candidate is not None:
                     table.setdefault(":".join([*names, entry.name]), []).append(candidate)
+
+
+def _join_route(prefix: str, route: str) -> str:
+    # A regex's anchor means "start of what is left", not part of the joined route.
+    return prefix + route.removeprefix("^")
 
 
 @dataclass

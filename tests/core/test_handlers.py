@@ -171,9 +171,7 @@ def test_exception_in_a_middleware_reaches_outer_middleware_as_a_500(make: Any) 
     assert response.headers["X-Seen-By"] == "outer"
 
 
-def test_exception_in_a_middleware_is_logged(
-    make: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_exception_in_a_middleware_is_logged(make: Any, caplog: pytest.LogCaptureFixture) -> None:
     make("outer", "raises_runtime_error").get("/hello/")
 
     assert "Internal Server Error: GET /hello/" in caplog.text
@@ -352,9 +350,7 @@ def test_error_response_falls_back_when_the_template_is_broken(
     assert "The 404.html error template failed to render" in caplog.text
 
 
-def test_error_logging_uses_the_request_logger(
-    make: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_error_logging_uses_the_request_logger(make: Any, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="stoa.request"):
         make("raises_runtime_error").get("/hello/")
 

@@ -165,7 +165,7 @@ def test_multipart_without_boundary_is_a_bad_request() -> None:
         _ = request.POST
 
 
-def test_multipart_with_bad_part_headers_is_a_bad_request() -> None:
+def test_multipart_part_without_a_name_is_a_bad_request() -> None:
     body = b"--xyz\r\nGarbage\r\n\r\nvalue\r\n--xyz--\r\n"
     request = post(body, "multipart/form-data; boundary=xyz")
 

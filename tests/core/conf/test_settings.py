@@ -68,7 +68,7 @@ def test_unimportable_settings_module_explains_the_fix(monkeypatch: pytest.Monke
     monkeypatch.setenv("STOA_SETTINGS_MODULE", "nowhere_to_be_found.settings")
     lazy = LazySettings()
 
-    with pytest.raises(ImproperlyConfigured, match="'nowhere_to_be_found.settings'") as info:
+    with pytest.raises(ImproperlyConfigured, match=r"'nowhere_to_be_found\.settings'") as info:
         _ = lazy.DEBUG
     assert "STOA_SETTINGS_MODULE" in str(info.value)
 

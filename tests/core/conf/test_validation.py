@@ -141,7 +141,7 @@ def test_every_problem_is_collected_into_one_report() -> None:
 def test_report_names_the_settings_module(settings: Any) -> None:
     settings.DEBUG = "no"
 
-    with pytest.raises(ImproperlyConfigured, match="1 problem in settings module 'tests.project"):
+    with pytest.raises(ImproperlyConfigured, match=r"1 problem in settings module 'tests\.project"):
         settings.validate()
 
 

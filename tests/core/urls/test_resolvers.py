@@ -218,7 +218,7 @@ def test_urlconf_without_urlpatterns_is_refused() -> None:
 
 
 def test_unimportable_urlconf_names_it() -> None:
-    with pytest.raises(ImproperlyConfigured, match="'tests.no_such_urls'"):
+    with pytest.raises(ImproperlyConfigured, match=r"'tests\.no_such_urls'"):
         URLResolver(RegexPattern(r"^/", is_endpoint=False), "tests.no_such_urls")
 
 

@@ -1,0 +1,301 @@
+"""Engines and sessions: one engine per database alias, one session per request or script.
+
+The web layer configures this module once per process (`configure()`), opens a
+`SessionScope` per request, and reads the session of the current scope. Nothing here
+knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from orm.exceptions import ConfigurationError
+
+logger = logging.getLogger("stoa.db")
+
+DEFAULT_ALIAS = "default"
+
+# The packages that provide each dialect's default or named driver.
+DRIVER_PACKAGES = {
+    "postgresql": "psycopg2-binary (or use postgresql+psycopg:// with 'psycopg[binary]')",
+    "postgresql+psycopg": "'psycopg[binary]'",
+    "postgresql+psycopg2": "psycopg2-binary",
+    "postgresql+asyncpg": "asyncpg",
+    "postgresql+pg8000": "pg8000",
+    "mysql": "mysqlclient (or use mysql+pymysql:// with PyMySQL)",
+    "mysql+mysqldb": "mysqlclient",
+    "mysql+pymysql": "PyMySQL",
+    "mariadb": "mysqlclient (or use mariadb+pymysql:// with PyMySQL)",
+    "mariadb+pymysql": "PyMySQL",
+    "mariadb+mariadbconnector": "mariadb",
+}
+
+# SQLite: wait this long (ms) for a lock instead of failing with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+IMMEDIATE_OPTION = "stoa_immediate"
+
+
+def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = None) -> Engine:
+    """Create an engine for `url`, with Stoa's defaults for each backend.
+
+    Every backend checks connections before use (so the site recovers after a database
+    restart). SQLite gets foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for
+    transactions that will write, so that concurrent writers wait instead of failing.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"{str(url)!r} is not a database URL: write it as dialect+driver://user:password@host/name, "
+            f"e.g. sqlite:///db.sqlite3 or postgresql+psycopg://user@localhost/mysite."
+        ) from exc
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite and parsed.database in (None, "", ":memory:"):
+        # One in-memory database shared by every thread of the process.
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    kwargs.update(options or {})
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except NoSuchModuleError as exc:
+        raise ConfigurationError(
+            f"Unknown database dialect in {parsed.render_as_string()!r}: use sqlite://, "
+            f"postgresql+psycopg://, mysql+pymysql:// or another SQLAlchemy dialect."
+        ) from exc
+    except ImportError as exc:
+        name = parsed.drivername
+        package = DRIVER_PACKAGES.get(name, exc.name or "the database driver")
+        raise ConfigurationError(
+            f"The database URL {parsed.render_as_string()!r} needs a driver that is not "
+            f"installed: pip install {package}."
+        ) from exc
+    if is_sqlite:
+        _configure_sqlite(engine, in_memory=parsed.database in (None, "", ":memory:"))
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        # pysqlite's own transaction handling is off; the "begin" hook below decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Databases:
+    """The engines of one configuration, created on first use and disposed together."""
+
+    def __init__(self, config: Mapping[str, str | Mapping[str, Any]]) -> None:
+        if DEFAULT_ALIAS not in config:
+            raise ConfigurationError("DATABASES has no 'default' entry.")
+        self.config = dict(config)
+        self._engines: dict[str, Engine] = {}
+        self._factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
+
+    def engine(self, alias: str = DEFAULT_ALIAS) -> Engine:
+        """Return the engine of `alias`, creating it on first use."""
+        engine = self._engines.get(alias)
+        if engine is None:
+            try:
+                entry = self.config[alias]
+            except KeyError:
+                known = ", ".join(sorted(self.config))
+                raise ConfigurationError(
+                    f"No database {alias!r} in DATABASES (known: {known})."
+                ) from None
+            if isinstance(entry, str):
+                engine = create_database_engine(entry)
+            else:
+                options = dict(entry)
+                url = options.pop("URL", None)
+                if not url:
+                    raise ConfigurationError(
+                        f"DATABASES[{alias!r}] is a dict without 'URL': "
+                        f"use {{'URL': 'sqlite:///db.sqlite3', 'OPTIONS': {{...}}}}."
+                    )
+                engine = create_database_engine(url, options.pop("OPTIONS", None))
+            self._engines[alias] = engine
+        return engine
+
+    def session_factory(
+        self, alias: str = DEFAULT_ALIAS, *, immediate: bool = False
+    ) -> sessionmaker[Session]:
+        """Return the session factory of `alias` (`immediate`: its transactions will write)."""
+        key = (alias, immediate)
+        factory = self._factories.get(key)
+        if factory is None:
+            engine = self.engine(alias)
+            if immediate:
+                engine = engine.execution_options(**{IMMEDIATE_OPTION: True})
+            factory = self._factories[key] = sessionmaker(bind=engine, expire_on_commit=False)
+        return factory
+
+    def dispose(self, *, close: bool = True) -> None:
+        """Drop every pooled connection (`close=False` after a fork: leave the parent's be)."""
+        for engine in self._engines.values():
+            engine.dispose(close=close)
+
+    @property
+    def engines(self) -> dict[str, Engine]:
+        """The engines created so far, by alias."""
+        return dict(self._engines)
+
+
+_databases: Databases | None = None
+
+
+def configure(config: Mapping[str, str | Mapping[str, Any]]) -> Databases:
+    """Set the databases of this process (from the DATABASES setting); return them."""
+    global _databases
+    if _databases is not None and _databases.config == dict(config):
+        return _databases
+    if _databases is not None:
+        _databases.dispose()
+    _databases = Databases(config)
+    return _databases
+
+
+def databases() -> Databases:
+    """Return the configured databases."""
+    if _databases is None:
+        raise ConfigurationError(
+            "The databases are not configured: call core.setup() (manage.py and wsgi.py do), "
+            "or orm.session.configure({'default': URL}) in a script."
+        )
+    return _databases
+
+
+def get_engine(alias: str = DEFAULT_ALIAS) -> Engine:
+    """Return the engine of a database alias."""
+    return databases().engine(alias)
+
+
+def _after_fork_in_child() -> None:
+    # A pooled connection inherited from the parent must never be used by a child
+    # (gunicorn --preload forks after the app is built): drop the pool, leave the
+    # parent's sockets alone.
+    if _databases is not None:
+        _databases.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class SessionScope:
+    """A unit of work: a session created on first use, committed or rolled back, closed.
+
+    A request gets one; so does a script. A view that never touches the database
+    never creates a session and never checks out a connection.
+    """
+
+    def __init__(self, factory: Callable[[], Session], *, request: bool = False) -> None:
+        self._factory = factory
+        self._session: Session | None = None
+        self.request = request
+
+    @property
+    def session(self) -> Session:
+        """The scope's session, created on first access."""
+        if self._session is None:
+            self._session = self._factory()
+            self._session.info["stoa.request"] = self.request
+        return self._session
+
+    @property
+    def active(self) -> bool:
+        """Whether the session was created (so there is something to finish)."""
+        return self._session is not None
+
+    def finish(self, *, commit: bool) -> None:
+        """Commit (or roll back) the work of the scope, if it did any."""
+        if self._session is None:
+            return
+        if commit:
+            self._session.commit()
+        else:
+            self._session.rollback()
+
+    def close(self) -> None:
+        """Close the session and return its connection to the pool."""
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.close()
+
+
+_current: ContextVar[SessionScope | None] = ContextVar("stoa_session_scope", default=None)
+_script_scope: SessionScope | None = None
+
+
+def enter_scope(scope: SessionScope) -> Token[SessionScope | None]:
+    """Make `scope` the current one in this context (a request); returns a reset token."""
+    return _current.set(scope)
+
+
+def exit_scope(token: Token[SessionScope | None]) -> None:
+    """Restore the scope that was current before `enter_scope()`."""
+    _current.reset(token)
+
+
+def current_scope() -> SessionScope:
+    """Return the scope of the current request, or the process's script scope."""
+    scope = _current.get()
+    if scope is not None:
+        return scope
+    global _script_scope
+    if _script_scope is None:
+        _script_scope = SessionScope(databases().session_factory(immediate=True))
+    return _script_scope
+
+
+def get_session() -> Session:
+    """Return the current session: the request's in a view, else the script's.
+
+    In a shell or a command, commit with `orm.atomic()` or `get_session().commit()`.
+    """
+    return current_scope().session
+
+
+def reset_script_scope() -> None:
+    """Close the script scope's session (tests and commands call this between runs)."""
+    global _script_scope
+    if _script_scope is not None:
+        _script_scope.close()
+        _script_scope = None
+
+
+@contextmanager
+def session_scope(*, commit: bool = True, immediate: bool = True) -> Iterator[Session]:
+    """Run a block in its own session: committed at the end (rolled back on error), closed."""
+    scope = SessionScope(databases().session_factory(immediate=immediate))
+    token = enter_scope(scope)
+    try:
+        yield scope.session
+        scope.finish(commit=commit)
+    except BaseException:
+        scope.finish(commit=False)
+        raise
+    finally:
+        exit_scope(token)
+        scope.close()
