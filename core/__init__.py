@@ -15,9 +15,8 @@ def setup() -> None:
     """
     from core.apps import populate
     from core.conf import settings
-    from core.log import configure_logging
-
     from core.exceptions import ImproperlyConfigured
+    from core.log import configure_logging
     from orm.exceptions import ConfigurationError
     from orm.session import configure as configure_databases
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -111,8 +112,8 @@ class WSGIHandler:
             response = self.chain(request)
         if _has_unsafe_header(response):
             response = self._unsafe_header_response(request, response)
-        replaced = environ.get("wsgi.input")
-        if replaced is not body_input and hasattr(replaced, "close"):
+        replaced: Any = environ.get("wsgi.input")
+        if replaced is not body_input and replaced is not None:
             # WebOb spooled a large body to a temporary file: release it now.
             replaced.close()
         result: Iterable[bytes] = response(environ, start_response)

@@ -57,8 +57,9 @@ def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = N
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigurationError(
-            f"{str(url)!r} is not a database URL: write it as dialect+driver://user:password@host/name, "
-            f"e.g. sqlite:///db.sqlite3 or postgresql+psycopg://user@localhost/mysite."
+            f"{str(url)!r} is not a database URL: write it as "
+            f"dialect+driver://user:password@host/name, e.g. sqlite:///db.sqlite3 or "
+            f"postgresql+psycopg://user@localhost/mysite."
         ) from exc
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     is_sqlite = parsed.get_backend_name() == "sqlite"

@@ -1,0 +1,25 @@
+"""`showmigrations`: list the migrations, oldest first, with the applied ones marked [X]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.db import project_migrations
+from core.management.base import BaseCommand, CommandError
+from orm.exceptions import MigrationError
+
+
+class Command(BaseCommand):
+    help = "List the migrations, oldest first; [X] marks the applied ones."
+
+    def handle(self, **options: Any) -> None:
+        try:
+            revisions = project_migrations().revisions()
+        except MigrationError as exc:
+            raise CommandError(str(exc)) from None
+        if not revisions:
+            self.stdout.write("(no migrations)\n")
+            return
+        for revision in revisions:
+            mark = "X" if revision.applied else " "
+            self.stdout.write(f"[{mark}] {revision.id} {revision.message}\n")
