@@ -21,6 +21,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	@test -f $(DEMO)/manage.py || (mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
+	cd $(DEMO) && ../$(BIN)/python manage.py migrate
 	cd $(DEMO) && ../$(BIN)/python manage.py check
 	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 

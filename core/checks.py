@@ -36,8 +36,15 @@ def run_checks() -> list[CheckMessage]:
     messages = [CheckMessage("ERROR", problem, "settings.E001") for problem in problems]
     if messages:
         return messages  # later checks would only repeat these in other words
-    for check in (_check_apps, _check_urls, _check_templates, _check_middleware):
-        messages.extend(check())
+    messages.extend(_check_apps())
+    if messages:
+        return messages  # every later check imports the apps again and fails the same way
+    for check in (_check_urls, _check_templates, _check_middleware, _check_migrations):
+        try:
+            messages.extend(check())
+        except Exception as exc:  # noqa: BLE001 (a check must report, never crash)
+            name = check.__name__.removeprefix("_check_")
+            messages.append(CheckMessage("ERROR", f"{type(exc).__name__}: {exc}", f"{name}.E000"))
     return messages
 
 
@@ -48,6 +55,14 @@ def _check_apps() -> list[CheckMessage]:
         get_apps()
     except ImproperlyConfigured as exc:
         return [CheckMessage("ERROR", str(exc), "apps.E001")]
+    except Exception as exc:  # noqa: BLE001 (an app's own code may raise anything)
+        return [
+            CheckMessage(
+                "ERROR",
+                f"An installed app cannot be imported: {type(exc).__name__}: {exc}",
+                "apps.E002",
+            )
+        ]
     return []
 
 
@@ -57,8 +72,11 @@ def _check_urls() -> list[CheckMessage]:
     try:
         resolver = get_resolver()
         resolver.reverse_dict()
-    except (ImproperlyConfigured, ImportError, TypeError, SyntaxError) as exc:
-        return [CheckMessage("ERROR", f"The URLconf cannot be loaded: {exc}", "urls.E001")]
+    except Exception as exc:  # noqa: BLE001 (the project's code may raise anything)
+        detail = (
+            f"{type(exc).__name__}: {exc}" if not isinstance(exc, ImproperlyConfigured) else exc
+        )
+        return [CheckMessage("ERROR", f"The URLconf cannot be loaded: {detail}", "urls.E001")]
     messages: list[CheckMessage] = []
     names: Counter[str] = Counter()
     seen_patterns: set[int] = set()
@@ -144,3 +162,27 @@ def _check_middleware() -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+def _check_migrations() -> list[CheckMessage]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    import core
+    from core.db import migration_warnings
+    from orm.exceptions import MigrationError
+
+    try:
+        core.setup()
+        texts = migration_warnings()
+    except (ImproperlyConfigured, MigrationError) as exc:
+        return [CheckMessage("ERROR", str(exc), "db.E001")]
+    except SQLAlchemyError as exc:
+        return [
+            CheckMessage(
+                "WARNING",
+                f"The database cannot be reached ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0]}); migrations were not checked.",
+                "db.W002",
+            )
+        ]
+    return [CheckMessage("WARNING", text, "db.W001") for text in texts]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
 from core.exceptions import DisallowedRedirect
-from core.http import Request, Response
+from core.http import HTTPNotFound, Request, Response
 from core.templating import render_to_string
 from core.urls import NoReverseMatch, reverse
 
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+M = TypeVar("M")
 
 
 def render(
@@ -43,3 +47,62 @@ def redirect(to: str, *args: Any, permanent: bool = False, **kwargs: Any) -> Res
     if url.strip().lower().startswith(_UNSAFE_SCHEMES):
         raise DisallowedRedirect(f"Refusing to redirect to {url[:40]!r}: unsafe scheme.")
     return Response(status=301 if permanent else 302, location=url)
+
+
+def get_object_or_404(
+    model: type[M], pk: Any = None, /, *, session: Session | None = None, **filters: Any
+) -> M:
+    """Return the row of `model` with primary key `pk` (or matching `filters`), or raise 404.
+
+        article = get_object_or_404(Article, pk)
+        article = get_object_or_404(Article, slug=slug, session=request.db)
+
+    The session defaults to the current one (the request's inside a view). A key of the
+    wrong type (`"abc"` for an integer key) is a 404 too, on every database.
+    """
+    from orm.session import get_session
+
+    session = session or get_session()
+    found = None
+    try:
+        key = None if pk is None else _coerce_pk(model, pk)
+    except (ValueError, TypeError):
+        key = _INVALID
+    if key is not _INVALID:
+        if key is not None and not filters:
+            found = session.get(model, key)
+        else:
+            statement = select(model).filter_by(**filters)
+            if key is not None:
+                statement = statement.where(*_pk_clause(model, key))
+            found = session.scalars(statement).one_or_none()
+    if found is None:
+        raise HTTPNotFound(f"No {getattr(model, '__name__', 'object')} matches the given query.")
+    return found
+
+
+_INVALID = object()
+
+
+def _coerce_pk(model: Any, pk: Any) -> Any:
+    # A key that cannot be the column's type matches nothing; checking here keeps the
+    # database from failing the whole transaction over it (PostgreSQL would).
+    columns = inspect(model).primary_key
+    values = pk if isinstance(pk, tuple) else (pk,)
+    if len(values) != len(columns):
+        raise ValueError("wrong number of key values")
+    coerced = []
+    for column, value in zip(columns, values, strict=True):
+        try:
+            python_type = column.type.python_type
+        except NotImplementedError:
+            coerced.append(value)
+            continue
+        coerced.append(value if isinstance(value, python_type) else python_type(value))
+    return tuple(coerced) if isinstance(pk, tuple) else coerced[0]
+
+
+def _pk_clause(model: Any, pk: Any) -> list[Any]:
+    columns = inspect(model).primary_key
+    values = pk if isinstance(pk, tuple) else (pk,)
+    return [column == value for column, value in zip(columns, values, strict=True)]

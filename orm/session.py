@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from orm.exceptions import ConfigurationError
@@ -214,14 +214,20 @@ class SessionScope:
     def __init__(self, factory: Callable[[], Session], *, request: bool = False) -> None:
         self._factory = factory
         self._session: Session | None = None
+        self._savepoint: SessionTransaction | None = None
         self.request = request
 
     @property
     def session(self) -> Session:
         """The scope's session, created on first access."""
         if self._session is None:
-            self._session = self._factory()
-            self._session.info["stoa.request"] = self.request
+            if _shared is not None:
+                # Under test: work in the test's session, inside a savepoint of our own.
+                self._session = _shared
+                self._savepoint = _shared.begin_nested()
+            else:
+                self._session = self._factory()
+                self._session.info["stoa.request"] = self.request
         return self._session
 
     @property
@@ -233,7 +239,11 @@ class SessionScope:
         """Commit (or roll back) the work of the scope, if it did any."""
         if self._session is None:
             return
-        if commit:
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                (self._savepoint.commit if commit else self._savepoint.rollback)()
+            self._savepoint = None
+        elif commit:
             self._session.commit()
         else:
             self._session.rollback()
@@ -242,7 +252,26 @@ class SessionScope:
         """Close the session and return its connection to the pool."""
         if self._session is not None:
             session, self._session = self._session, None
-            session.close()
+            if session is not _shared:
+                session.close()
+
+
+_shared: Session | None = None
+
+
+@contextmanager
+def shared_session(session: Session) -> Iterator[Session]:
+    """Make every scope use `session` inside the block (the test plugin's `db` fixture).
+
+    Each request then runs in a savepoint of it, so data a test creates is visible to
+    the views it calls, and everything is rolled back with the test's transaction.
+    """
+    global _shared
+    previous, _shared = _shared, session
+    try:
+        yield session
+    finally:
+        _shared = previous
 
 
 _current: ContextVar[SessionScope | None] = ContextVar("stoa_session_scope", default=None)
@@ -275,6 +304,8 @@ def get_session() -> Session:
 
     In a shell or a command, commit with `orm.atomic()` or `get_session().commit()`.
     """
+    if _shared is not None and _current.get() is None:
+        return _shared
     return current_scope().session
 
 

@@ -199,7 +199,9 @@ def status_of(raw: bytes) -> int | None:
     return None
 
 
-def start_server(args: list[str], cwd: Path, log: Path, env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+def start_server(
+    args: list[str], cwd: Path, log: Path, env: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
     """Start a server in its own process group, its output going to `log`.
 
     SIGINT gets its default action back in the child (a shell may have started the tests
@@ -222,10 +224,8 @@ def stop_server(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
     """Stop a server started by start_server and everything in its process group."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pass
     # Children (reloaded servers, gunicorn workers) go with the group, even if orphaned.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -250,3 +250,45 @@ def log_tail(log: Path, lines: int = 40) -> str:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+# Plain WSGI middleware, as a user would write it around `application` in wsgi.py.
+REWRITE_MIDDLEWARE = '''
+
+class Rewrite:
+    """Replace bytes in every response body and say so in a header."""
+
+    def __init__(self, app, old, new):
+        self.app, self.old, self.new = app, old, new
+
+    def __call__(self, environ, start_response):
+        captured = {}
+        chunks = []
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return chunks.append
+
+        result = self.app(environ, capture)
+        try:
+            chunks.extend(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        body = b"".join(chunks).replace(self.old, self.new)
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        headers += [("Content-Length", str(len(body))), ("X-Rewritten-By", "Rewrite")]
+        start_response(captured["status"], headers)
+        return [body]
+
+
+application = Rewrite(application, b"It worked!", b"It was rewritten!")
+'''
+
+
+def wrap_application(project: Path, name: str = "mysite") -> None:
+    """Wrap the project's `application` in REWRITE_MIDDLEWARE, in its wsgi.py."""
+    wsgi = project / name / "wsgi.py"
+    assert "application = get_wsgi_application()" in wsgi.read_text()
+    with wsgi.open("a") as file:
+        file.write(REWRITE_MIDDLEWARE)

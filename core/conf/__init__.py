@@ -106,7 +106,6 @@ class LazySettings:
     APPEND_SLASH: bool
     DATA_UPLOAD_MAX_MEMORY_SIZE: int | None
     DATA_UPLOAD_MAX_NUMBER_FIELDS: int | None
-    DEFAULT_CHARSET: str
     USE_X_FORWARDED_HOST: bool
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     LOGIN_URL: str

@@ -62,9 +62,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE: int | None = 2_621_440
 # The most form fields (query string or body) parsed from one request: more get 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS: int | None = 1000
 
-# Charset of responses that do not name one.
-DEFAULT_CHARSET = "utf-8"
-
 # Trust X-Forwarded-Host for request.host (only behind a proxy that sets it).
 USE_X_FORWARDED_HOST = False
 

@@ -94,6 +94,7 @@ class Command(BaseCommand):
         debug = _debug_enabled()
         loopback = host in ("127.0.0.1", "::1", "localhost")
         app = load_application(show_details=debug if debug is not None else loopback)
+        self._warn_about_migrations()
         shown_host = f"[{host}]" if ipv6 else host
         self.stdout.write(
             f"Stoa {__version__}, settings {os.environ.get(ENVIRONMENT_VARIABLE, '(none)')!r}, "
@@ -108,6 +109,16 @@ class Command(BaseCommand):
             raise CommandError(_bind_error(exc, host, port)) from None
         except KeyboardInterrupt:
             pass
+
+    def _warn_about_migrations(self) -> None:
+        from core.db import migration_warnings
+
+        try:
+            warnings = migration_warnings()
+        except Exception:  # noqa: BLE001 (the server still starts; check explains the rest)
+            return
+        for text in warnings:
+            self.stderr.write(f"Warning: {text}\n")
 
 
 def _debug_enabled() -> bool | None:

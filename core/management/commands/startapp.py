@@ -24,12 +24,12 @@ class Command(BaseCommand):
     def handle(self, **options: Any) -> None:
         name: str = options["name"]
         directory: str | None = options["directory"]
-        validate_name(name, "app")
         base = Path(directory) if directory else Path.cwd()
         if not base.is_dir():
             raise CommandError(f"Directory {directory!r} does not exist: create it first.")
         if (base / name).exists():
             raise CommandError(f"{str(base / name)!r} already exists: choose another name.")
+        validate_name(name, "app")
         render_tree(APP_TEMPLATE, base, {"app_name": name}, {"app_name": name})
         self.stdout.write(
             f"Created app {name!r}. To use it:\n"

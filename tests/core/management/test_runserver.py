@@ -99,4 +99,3 @@ def test_address_not_of_this_machine_is_a_one_line_error() -> None:
     assert result.returncode == 1
     assert "is not an address of this machine" in result.stderr
     assert len(result.stderr.splitlines()) == 1
-

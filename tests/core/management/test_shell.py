@@ -18,7 +18,9 @@ def test_command_option_runs_code_with_the_project_settings(shared_project: Path
 
 
 def test_piped_input_runs_as_a_script(shared_project: Path) -> None:
-    result = manage(shared_project, "shell", stdin="print(reverse('home'))\nprint(settings.DEBUG)\n")
+    result = manage(
+        shared_project, "shell", stdin="print(reverse('home'))\nprint(settings.DEBUG)\n"
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "/\nTrue\n"

@@ -26,7 +26,9 @@ EXPECTED_FILES = [
     "tests/test_home.py",
     ".gitignore",
 ]
-SECRET_KEY_LINE = re.compile(r'SECRET_KEY = os\.environ\.get\("STOA_SECRET_KEY", "(?P<key>[^"\\]+)"\)')
+SECRET_KEY_LINE = re.compile(
+    r'SECRET_KEY = os\.environ\.get\("STOA_SECRET_KEY", "(?P<key>[^"\\]+)"\)'
+)
 
 
 @pytest.fixture
@@ -58,7 +60,8 @@ def test_startproject_renders_file(in_tmp: Path, relative: str) -> None:
 
 
 def test_startproject_renders_every_file_of_the_template(project: Path) -> None:
-    pairs = plan(resource_dir("project_template"), project, {"project_name": "mysite"})
+    replacements = {"project_name": "mysite", "gitignore-tpl": ".gitignore-tpl"}
+    pairs = plan(resource_dir("project_template"), project, replacements)
 
     missing = [str(target) for _, target in pairs if not target.is_file()]
     assert len(pairs) >= len(EXPECTED_FILES)
