@@ -12,6 +12,8 @@ from core.management.templates import plan
 from core.resources import resource_dir
 from tests.helpers import PYTHON, call_command, run
 
+STOA = str(Path(PYTHON).parent / "stoa")
+
 EXPECTED_FILES = [
     "manage.py",
     "mysite/__init__.py",
@@ -225,3 +227,25 @@ def test_generated_project_tests_pass(project: Path) -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
+
+
+def test_console_script_into_a_directory_named_like_the_project(tmp_path: Path) -> None:
+    # Django's habit: mkdir mysite && cd .. && startproject mysite mysite. An empty
+    # directory is not "an existing Python module" even though the console script
+    # puts the current directory on sys.path.
+    (tmp_path / "mysite").mkdir()
+
+    result = run([STOA, "startproject", "mysite", "mysite"], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mysite" / "mysite" / "settings.py").is_file()
+
+
+def test_console_script_refuses_an_existing_directory_as_already_existing(tmp_path: Path) -> None:
+    (tmp_path / "mysite").mkdir()
+
+    result = run([STOA, "startproject", "mysite"], tmp_path)
+
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
