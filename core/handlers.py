@@ -27,6 +27,7 @@ from core.exceptions import (
 )
 from core.http import Request, Response
 from core.log import request_logger
+from core.template_response import TemplateResponse
 from core.templating import get_engine
 from core.types import GetResponse, StartResponse, WSGIEnvironment
 from core.urls import Resolver404, get_resolver
@@ -110,6 +111,11 @@ class WSGIHandler:
             response = self.response_for_exception(request, exc)
         else:
             response = self.chain(request)
+        if isinstance(response, TemplateResponse) and not response.is_rendered:
+            try:
+                response.render()
+            except Exception as exc:  # noqa: BLE001 (a template error is a 500 like any other)
+                response = self.server_error(request, exc)
         if _has_unsafe_header(response):
             response = self._unsafe_header_response(request, response)
         replaced: Any = environ.get("wsgi.input")

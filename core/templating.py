@@ -15,6 +15,7 @@ import jinja2
 from core.apps import get_apps
 from core.conf import per_settings, settings
 from core.exceptions import ImproperlyConfigured
+from core.filters import FILTERS
 from core.resources import resource_dir
 from core.utils import import_string
 
@@ -60,6 +61,7 @@ class TemplateEngine:
         loader = jinja2.FileSystemLoader(self.dirs)
         self.env = jinja2.Environment(loader=loader, **env_options)  # noqa: S701
         self.env.globals.update(url=url, static=static)
+        self.env.filters.update(FILTERS)
 
     def get_template(self, name: str | Sequence[str]) -> jinja2.Template:
         """Return the first template found of `name` (or of a list of names)."""
@@ -73,8 +75,19 @@ class TemplateEngine:
         context: Mapping[str, Any] | None = None,
         request: Request | None = None,
     ) -> str:
-        """Render a template with the context processors' values under `context`."""
-        return self.get_template(name).render(self.make_context(context, request))
+        """Render a template with the context processors' values under `context`.
+
+        `"page.html#results"` renders only the block `results` of page.html, for
+        partial page updates.
+        """
+        values = self.make_context(context, request)
+        if isinstance(name, str) and "#" in name:
+            name, _, block = name.partition("#")
+            template = self.get_template(name)
+            if block not in template.blocks:
+                raise jinja2.TemplateNotFound(f"{name}#{block} (no block named {block!r})")
+            return "".join(template.blocks[block](template.new_context(values)))
+        return self.get_template(name).render(values)
 
     def make_context(
         self, context: Mapping[str, Any] | None, request: Request | None

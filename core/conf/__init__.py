@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,7 +72,16 @@ def _copy(value: Any) -> Any:
 
 def _import_settings(name: str) -> ModuleType:
     try:
-        return importlib.import_module(name)
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # The `stoa` console script, unlike `python manage.py`, does not have the
+            # project directory on sys.path: look in the current directory too.
+            cwd = os.getcwd()
+            if exc.name != name.partition(".")[0] or cwd in sys.path or "" in sys.path:
+                raise
+            sys.path.append(cwd)
+            return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name and name.startswith(exc.name):
             raise ImproperlyConfigured(
@@ -102,6 +112,9 @@ class LazySettings:
     STATIC_URL: str
     STATIC_ROOT: str | Path | None
     STATICFILES_DIRS: list[str | Path]
+    SERVE_STATIC: bool
+    MEDIA_ROOT: str | Path | None
+    MEDIA_URL: str
     LOGGING: dict[str, Any] | None
     APPEND_SLASH: bool
     DATA_UPLOAD_MAX_MEMORY_SIZE: int | None

@@ -49,6 +49,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT: str | None = None
 STATICFILES_DIRS: list[str] = []
 
+# Serve STATIC_URL from the WSGI application itself (WhiteNoise): from the source
+# directories with DEBUG on, from STATIC_ROOT with far-future caching with it off. Turn it
+# off when a proxy (nginx) serves STATIC_ROOT instead.
+SERVE_STATIC = True
+
+# Where FileField stores uploaded files (a directory the site can write to); None: uploads
+# are refused with ImproperlyConfigured until it is set. Never inside STATIC_ROOT.
+MEDIA_ROOT: str | None = None
+
+# URL prefix under which the files in MEDIA_ROOT are served (by nginx or a view).
+MEDIA_URL = "/media/"
+
 # A logging.config.dictConfig dictionary merged over Stoa's defaults (console logging
 # of the "stoa" loggers); None leaves logging alone.
 LOGGING: dict[str, object] | None = {}

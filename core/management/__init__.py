@@ -101,10 +101,6 @@ def execute_from_command_line(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     """The `stoa` console script: like a project's manage.py, from any directory."""
-    # `python manage.py` has the project on sys.path; the console script needs the
-    # current directory there to find the settings module named by --settings.
-    if "" not in sys.path and str(Path.cwd()) not in sys.path:
-        sys.path.insert(0, str(Path.cwd()))
     sys.exit(execute_from_command_line(sys.argv))
 
 

@@ -13,6 +13,7 @@ from webob import Response as WebObResponse
 
 from core.exceptions import ImproperlyConfigured
 from core.http import Request
+from core.template_response import render_if_needed
 from core.types import GetResponse
 from orm.exceptions import ConfigurationError
 from orm.session import SessionScope, databases, enter_scope, exit_scope
@@ -43,6 +44,8 @@ class DatabaseMiddleware:
         token = enter_scope(scope)
         try:
             response = self.get_response(request)
+            # Render templates inside the transaction, so lazy loads in them still work.
+            render_if_needed(response)
             if scope.active:
                 scope.finish(commit=response.status_code < 400)
         except BaseException:

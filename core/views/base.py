@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from core.exceptions import ImproperlyConfigured
 from core.http import HTTPGone, Request, Response
-from core.templating import get_engine
+from core.template_response import TemplateResponse
 from core.urls import reverse
 
 logger = logging.getLogger("stoa.request")
@@ -141,12 +141,13 @@ class TemplateResponseMixin:
         return [self.template_name]
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> Response:
-        """Render the template with `context` into a Response."""
-        body = get_engine().render(self.get_template_names(), context, self.request)
+        """Return a TemplateResponse of the template with `context` (rendered later)."""
         response_kwargs.setdefault("status", self.status)
         if self.content_type:
             response_kwargs.setdefault("content_type", self.content_type)
-        return Response(body, **response_kwargs)
+        return TemplateResponse(
+            self.request, self.get_template_names(), context, **response_kwargs
+        )
 
 
 class TemplateView(TemplateResponseMixin, ContextMixin, View):

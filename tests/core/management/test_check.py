@@ -10,7 +10,8 @@ from tests.helpers import call_command, manage, replace_in_file
 def break_settings(project: Path) -> None:
     settings = project / "mysite" / "settings.py"
     replace_in_file(settings, "MIDDLEWARE = [", "MIDDLEWARES = [")
-    replace_in_file(settings, "\nDEBUG = ", '\nDEBUG = "yes"\n_UNUSED = ')
+    with settings.open("a") as file:
+        file.write('\nDEBUG = "yes"\n')
 
 
 def test_new_project_has_no_issues(shared_project: Path) -> None:
