@@ -155,8 +155,22 @@ def technical_500_response(request: Request | None, exc: BaseException) -> Respo
             "settings": _settings_info(),
             "python": sys.version.split()[0],
             "traceback_text": "".join(traceback.format_exception(exc)),
+            "template_error": _template_error(exc),
         },
     )
+
+
+def _template_error(exc: BaseException) -> dict[str, Any] | None:
+    """Describe where a template syntax error is: the template's name, line and text."""
+    from jinja2 import TemplateSyntaxError
+
+    if not isinstance(exc, TemplateSyntaxError):
+        return None
+    line = ""
+    if exc.source is not None and exc.lineno:
+        lines = exc.source.splitlines()
+        line = lines[exc.lineno - 1] if exc.lineno <= len(lines) else ""
+    return {"name": exc.name or exc.filename or "?", "lineno": exc.lineno, "line": line}
 
 
 def technical_404_response(
