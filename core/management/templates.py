@@ -34,9 +34,12 @@ def validate_name(name: str, kind: str) -> None:
     if keyword.iskeyword(name):
         raise CommandError(f"{name!r} is a Python keyword: choose another {kind} name.")
     try:
-        found = importlib.util.find_spec(name) is not None
+        spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         found = True
+    else:
+        # A plain directory (a namespace package) is no module: it may be the target itself.
+        found = spec is not None and spec.origin not in (None, "namespace")
     if found:
         raise CommandError(
             f"{name!r} conflicts with the name of an existing Python module and cannot be "

@@ -249,3 +249,14 @@ def test_console_script_refuses_an_existing_directory_as_already_existing(tmp_pa
     assert result.returncode == 1
     assert "already exists" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_python_m_into_a_directory_named_like_the_project(tmp_path: Path) -> None:
+    # `python -m` puts the current directory on sys.path: an empty directory named
+    # mysite is then a namespace package, still not a module that the project shadows.
+    (tmp_path / "mysite").mkdir()
+
+    result = run([PYTHON, "-m", "core.management", "startproject", "mysite", "mysite"], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mysite" / "mysite" / "settings.py").is_file()
