@@ -12,6 +12,7 @@ from core.exceptions import DisallowedRedirect
 from core.http import HTTPNotFound, Request, Response
 from core.templating import render_to_string
 from core.urls import NoReverseMatch, reverse
+from orm.models import coerce_for_column
 
 _UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 M = TypeVar("M")
@@ -63,16 +64,24 @@ def get_object_or_404(
     from orm.session import get_session
 
     session = session or get_session()
-    found = None
+    mapper = inspect(model)
     try:
-        key = None if pk is None else _coerce_pk(model, pk)
-    except (ValueError, TypeError):
-        key = _INVALID
-    if key is not _INVALID:
-        if key is not None and not filters:
+        key = None if pk is None else _coerce_pk(mapper, pk)
+        values = {
+            name: coerce_for_column(mapper.columns[name], value)
+            if name in mapper.columns
+            else value
+            for name, value in filters.items()
+        }
+    except ValueError:
+        # A value the column cannot hold matches nothing; checking before the query keeps
+        # the database from failing the whole transaction over it (PostgreSQL would).
+        found = None
+    else:
+        if key is not None and not values:
             found = session.get(model, key)
         else:
-            statement = select(model).filter_by(**filters)
+            statement = select(model).filter_by(**values)
             if key is not None:
                 statement = statement.where(*_pk_clause(model, key))
             found = session.scalars(statement).one_or_none()
@@ -81,24 +90,12 @@ def get_object_or_404(
     return found
 
 
-_INVALID = object()
-
-
-def _coerce_pk(model: Any, pk: Any) -> Any:
-    # A key that cannot be the column's type matches nothing; checking here keeps the
-    # database from failing the whole transaction over it (PostgreSQL would).
-    columns = inspect(model).primary_key
+def _coerce_pk(mapper: Any, pk: Any) -> Any:
+    columns = mapper.primary_key
     values = pk if isinstance(pk, tuple) else (pk,)
     if len(values) != len(columns):
         raise ValueError("wrong number of key values")
-    coerced = []
-    for column, value in zip(columns, values, strict=True):
-        try:
-            python_type = column.type.python_type
-        except NotImplementedError:
-            coerced.append(value)
-            continue
-        coerced.append(value if isinstance(value, python_type) else python_type(value))
+    coerced = [coerce_for_column(c, v) for c, v in zip(columns, values, strict=True)]
     return tuple(coerced) if isinstance(pk, tuple) else coerced[0]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import BigInteger, Integer, MetaData, SmallInteger, inspect
 from sqlalchemy.orm import DeclarativeBase, declared_attr
 
 # Named constraints make migrations reproducible on every backend (SQLite included).
@@ -48,3 +48,31 @@ class Model(DeclarativeBase):
             return f"<{type(self).__name__} (transient)>"
         shown = ", ".join(str(part) for part in key)
         return f"<{type(self).__name__} {shown}>"
+
+
+_INTEGER_BITS = ((SmallInteger, 16), (BigInteger, 64), (Integer, 32))
+
+
+def coerce_for_column(column: Any, value: Any) -> Any:
+    """Convert `value` to the column's Python type, or raise ValueError if it cannot be one.
+
+    Views call this on values from URLs before querying: a value the database would
+    refuse ("abc" or 2**40 for an INTEGER) must be a 404, not a failed transaction.
+    """
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    if not isinstance(value, python_type):
+        try:
+            value = python_type(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a valid {python_type.__name__}") from exc
+    if isinstance(value, int):
+        for integer_type, bits in _INTEGER_BITS:
+            if isinstance(column.type, integer_type):
+                limit = 2 ** (bits - 1)
+                if not -limit <= value < limit:
+                    raise ValueError(f"{value} is out of the range of {column.type}")
+                break
+    return value

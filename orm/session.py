@@ -240,9 +240,11 @@ class SessionScope:
         if self._session is None:
             return
         if self._savepoint is not None:
-            if self._savepoint.is_active:
-                (self._savepoint.commit if commit else self._savepoint.rollback)()
-            self._savepoint = None
+            savepoint, self._savepoint = self._savepoint, None
+            if commit and savepoint.is_active:
+                savepoint.commit()
+            else:
+                rollback_savepoint(self._session, savepoint)
         elif commit:
             self._session.commit()
         else:
@@ -254,6 +256,12 @@ class SessionScope:
             session, self._session = self._session, None
             if session is not _shared:
                 session.close()
+
+
+def rollback_savepoint(session: Session, savepoint: SessionTransaction) -> None:
+    """Roll back a savepoint, also one a failed flush left inactive but still open."""
+    if savepoint.is_active or session.get_nested_transaction() is savepoint:
+        savepoint.rollback()
 
 
 _shared: Session | None = None

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from orm.session import get_session
+from orm.session import get_session, rollback_savepoint
 
 logger = logging.getLogger("stoa.db")
 
@@ -61,8 +61,7 @@ class atomic(ContextDecorator):  # noqa: N801 (used like a function, as in Djang
         if exc_type is None:
             savepoint.commit()
         else:
-            if savepoint.is_active:
-                savepoint.rollback()
+            rollback_savepoint(session, savepoint)
             # Callbacks registered inside a rolled-back savepoint never run.
             del _callbacks(session)[mark:]
 
@@ -83,6 +82,8 @@ def _callbacks(session: Session) -> list[Callable[[], Any]]:
 
 @event.listens_for(Session, "after_commit")
 def _run_on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released savepoint is not a commit: the outer transaction may still fail
     callbacks = session.info.pop(_CALLBACKS, [])
     for callback in callbacks:
         try:
