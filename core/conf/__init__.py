@@ -77,7 +77,7 @@ def _import_settings(name: str) -> ModuleType:
         except ModuleNotFoundError as exc:
             # The `stoa` console script, unlike `python manage.py`, does not have the
             # project directory on sys.path: look in the current directory too.
-            cwd = os.getcwd()
+            cwd = str(Path.cwd())
             if exc.name != name.partition(".")[0] or cwd in sys.path or "" in sys.path:
                 raise
             sys.path.append(cwd)
