@@ -17,6 +17,7 @@ from core.conf import per_settings, settings
 from core.exceptions import ImproperlyConfigured
 from core.filters import FILTERS
 from core.resources import resource_dir
+from core.staticfiles.urls import static_url
 from core.utils import import_string
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def static(path: str) -> str:
     """Template global: `{{ static("site.css") }}` is the URL of a static file."""
-    return settings.STATIC_URL + path.lstrip("/")
+    return static_url(path)
 
 
 @per_settings
