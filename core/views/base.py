@@ -145,9 +145,7 @@ class TemplateResponseMixin:
         response_kwargs.setdefault("status", self.status)
         if self.content_type:
             response_kwargs.setdefault("content_type", self.content_type)
-        return TemplateResponse(
-            self.request, self.get_template_names(), context, **response_kwargs
-        )
+        return TemplateResponse(self.request, self.get_template_names(), context, **response_kwargs)
 
 
 class TemplateView(TemplateResponseMixin, ContextMixin, View):
