@@ -10,11 +10,22 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from core.handlers import WSGIHandler
 from core.testing import Client
 
 MakeClient = Callable[..., Client]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database(stoa_test_database: Engine) -> Engine:
+    """Make the test database first, from the test project's settings.
+
+    Some tests load a generated project's settings in this process; the database must
+    not depend on which of them happens to run first.
+    """
+    return stoa_test_database
 
 
 @pytest.fixture

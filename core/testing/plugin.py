@@ -18,13 +18,19 @@ project without migrations). Every test runs in a transaction rolled back at its
 from __future__ import annotations
 
 import os
+import secrets
+import warnings
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from core.conf import LazySettings
 from core.conf import settings as lazy_settings
@@ -67,6 +73,38 @@ def test_database_url(tmp_dir: Path) -> str:
     return os.environ.get(TEST_DATABASE_VARIABLE) or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
+@contextmanager
+def private_database(url: str) -> Iterator[str]:
+    """On PostgreSQL, create a database for this run beside the one named, and drop it after.
+
+    Runs that share TEST_DATABASE_URL (a project's suite started by another's) then never
+    see or drop each other's tables. Without CREATEDB rights the named database is used.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        yield url
+        return
+    name = f"{parsed.database or 'stoa'}_test_{secrets.token_hex(4)}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except DBAPIError as exc:
+        admin.dispose()
+        warnings.warn(
+            f"Cannot create a test database ({exc.orig}); using {parsed.database!r} as it is.",
+            stacklevel=2,
+        )
+        yield url
+        return
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def prepare_test_database(engine: Engine, metadata: MetaData, migrations: Any | None) -> None:
     """Empty the test database, then build the schema from migrations or the models."""
     existing = MetaData()
@@ -81,12 +119,17 @@ def prepare_test_database(engine: Engine, metadata: MetaData, migrations: Any | 
 @pytest.fixture(scope="session")
 def stoa_test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """Create the test database once per run and point DATABASES["default"] at it."""
+    with ExitStack() as stack:
+        yield from _test_database(tmp_path_factory, stack)
+
+
+def _test_database(tmp_path_factory: pytest.TempPathFactory, stack: ExitStack) -> Iterator[Engine]:
     import core
     from core.db import migrations_dir, project_migrations
     from orm.models import Model
     from orm.session import get_engine
 
-    url = test_database_url(tmp_path_factory.mktemp("stoa-db"))
+    url = stack.enter_context(private_database(test_database_url(tmp_path_factory.mktemp("db"))))
     inner = lazy_settings._get_wrapped()
     inner.values["DATABASES"] = {**inner.values["DATABASES"], "default": url}
     lazy_settings._changed()
@@ -96,6 +139,9 @@ def stoa_test_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Eng
     prepare_test_database(engine, Model.metadata, project_migrations() if has_migrations else None)
     yield engine
     engine.dispose()
+    from orm.session import databases
+
+    databases().dispose()
 
 
 def _has_migrations(locate: Any) -> bool:
