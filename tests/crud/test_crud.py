@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,10 +12,10 @@ from tests.crud.models import Book, Shelf
 
 
 @pytest.fixture
-def crud(settings, db: Session) -> Iterator[Client]:
+def crud(settings, db: Session) -> Client:
     settings.ROOT_URLCONF = "tests.crud.urls"
     settings.MIDDLEWARE = ["core.middleware.db.DatabaseMiddleware"]
-    yield Client(WSGIHandler())
+    return Client(WSGIHandler())
 
 
 @pytest.fixture
@@ -66,9 +64,7 @@ def test_list_ordering_from_the_whitelist(crud: Client, shelves: list[Shelf]) ->
     assert shelf_names(response.text) == ["Science", "Poetry", "History"]
 
 
-def test_list_ordering_outside_the_whitelist_is_ignored(
-    crud: Client, shelves: list[Shelf]
-) -> None:
+def test_list_ordering_outside_the_whitelist_is_ignored(crud: Client, shelves: list[Shelf]) -> None:
     response = crud.get("/shelves/", {"ordering": "name; DROP TABLE shelf"})
 
     assert response.status_code == 200
