@@ -62,6 +62,11 @@ class Request(BaseRequest):
     """
 
     resolver_match: ResolverMatch | None = None
+    # Set by middleware: SessionMiddleware (session), AuthenticationMiddleware (user),
+    # SecurityMiddleware with a Content-Security-Policy (csp_nonce).
+    session: Any
+    user: Any
+    csp_nonce: str | None = None
     # Bodies are capped by DATA_UPLOAD_MAX_MEMORY_SIZE; below this they stay in memory.
     request_body_tempfile_limit = 1024 * 1024
 

@@ -127,6 +127,40 @@ class LazySettings:
     SECURE_REFERRER_POLICY: str | None
     SECURE_CROSS_ORIGIN_OPENER_POLICY: str | None
     X_FRAME_OPTIONS: str
+    SESSION_ENGINE: str
+    SESSION_COOKIE_NAME: str
+    SESSION_COOKIE_AGE: int
+    SESSION_COOKIE_SECURE: bool
+    SESSION_COOKIE_HTTPONLY: bool
+    SESSION_COOKIE_SAMESITE: str | None
+    SESSION_COOKIE_DOMAIN: str | None
+    SESSION_COOKIE_PATH: str
+    SESSION_EXPIRE_AT_BROWSER_CLOSE: bool
+    SESSION_SAVE_EVERY_REQUEST: bool
+    SESSION_REDIS_URL: str
+    CSRF_COOKIE_NAME: str
+    CSRF_COOKIE_AGE: int
+    CSRF_COOKIE_SECURE: bool
+    CSRF_COOKIE_HTTPONLY: bool
+    CSRF_COOKIE_SAMESITE: str | None
+    CSRF_COOKIE_DOMAIN: str | None
+    CSRF_COOKIE_PATH: str
+    CSRF_HEADER_NAME: str
+    CSRF_FIELD_NAME: str
+    CSRF_TRUSTED_ORIGINS: list[str]
+    CSRF_USE_SESSIONS: bool
+    SECURE_HSTS_SECONDS: int
+    SECURE_HSTS_INCLUDE_SUBDOMAINS: bool
+    SECURE_HSTS_PRELOAD: bool
+    SECURE_SSL_REDIRECT: bool
+    SECURE_SSL_HOST: str | None
+    SECURE_REDIRECT_EXEMPT: list[str]
+    SECURE_CONTENT_SECURITY_POLICY: str | None
+    AUTH_USER_MODEL: str
+    PASSWORD_HASHERS: list[str]
+    AUTH_PASSWORD_VALIDATORS: list[Any]
+    LOGOUT_REDIRECT_URL: str | None
+    MESSAGE_STORAGE: str
 
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)

@@ -92,3 +92,64 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY: str | None = "same-origin"
 
 # X-Frame-Options sent by core.middleware.clickjacking.XFrameOptionsMiddleware.
 X_FRAME_OPTIONS = "DENY"
+
+# Sessions (core.sessions): where they are kept, and their cookie.
+# Engines: "core.sessions.backends.signed_cookies" (no server state), ".db", ".redis".
+SESSION_ENGINE = "core.sessions.backends.signed_cookies"
+SESSION_COOKIE_NAME = "sessionid"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks, in seconds
+SESSION_COOKIE_SECURE = False  # True in production behind HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE: str | None = "Lax"
+SESSION_COOKIE_DOMAIN: str | None = None
+SESSION_COOKIE_PATH = "/"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_SAVE_EVERY_REQUEST = False
+# The Redis server of the ".redis" engine.
+SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+# CSRF protection (core.middleware.csrf): the secret's cookie, and where tokens come from.
+CSRF_COOKIE_NAME = "csrftoken"
+CSRF_COOKIE_AGE = 60 * 60 * 24 * 364
+CSRF_COOKIE_SECURE = False
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE: str | None = "Lax"
+CSRF_COOKIE_DOMAIN: str | None = None
+CSRF_COOKIE_PATH = "/"
+CSRF_HEADER_NAME = "HTTP_X_CSRFTOKEN"
+CSRF_FIELD_NAME = "csrfmiddlewaretoken"
+# Origins (scheme://host[:port], "https://*.example.com" for subdomains) trusted for
+# unsafe requests besides the site's own.
+CSRF_TRUSTED_ORIGINS: list[str] = []
+# Keep the CSRF secret in the session instead of a cookie.
+CSRF_USE_SESSIONS = False
+
+# HTTPS and headers (core.middleware.security). HSTS and the redirect are opt-in.
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+SECURE_SSL_REDIRECT = False
+SECURE_SSL_HOST: str | None = None
+SECURE_REDIRECT_EXEMPT: list[str] = []
+# A Content-Security-Policy; "{nonce}" is replaced by a fresh value per request, which
+# templates read as csp_nonce. None sends no header.
+SECURE_CONTENT_SECURITY_POLICY: str | None = None
+
+# Authentication (core.auth).
+AUTH_USER_MODEL = "core.auth.models.User"
+# Password hashers, strongest preferred first; the first one available hashes new passwords.
+PASSWORD_HASHERS: list[str] = [
+    "core.auth.hashers.Argon2PasswordHasher",
+    "core.auth.hashers.PBKDF2PasswordHasher",
+]
+# Validators of new passwords: dotted paths, or {"NAME": path, "OPTIONS": {...}}.
+AUTH_PASSWORD_VALIDATORS: list[object] = [
+    "core.auth.password_validation.UserAttributeSimilarityValidator",
+    {"NAME": "core.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    "core.auth.password_validation.CommonPasswordValidator",
+    "core.auth.password_validation.NumericPasswordValidator",
+]
+LOGOUT_REDIRECT_URL: str | None = None
+
+# Messages (core.messages): where one-time messages are kept between requests.
+MESSAGE_STORAGE = "core.messages.storage.SessionStorage"
