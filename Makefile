@@ -19,8 +19,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# The demo project: a new project plus the tutorial's to-do app (docs/tutorial.md).
 demo: venv
 	@test -f $(DEMO)/manage.py || (mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
+	$(BIN)/python docs/tutorial/add_todo_app.py $(DEMO)
+	@ls $(DEMO)/migrations/*.py >/dev/null 2>&1 || \
+		(cd $(DEMO) && ../$(BIN)/python manage.py makemigrations -m "todo" --noinput)
 	cd $(DEMO) && ../$(BIN)/python manage.py migrate
 	cd $(DEMO) && ../$(BIN)/python manage.py check
 	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)

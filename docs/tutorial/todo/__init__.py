@@ -1,0 +1,1 @@
+"""The to-do app of the tutorial (docs/tutorial.md)."""
