@@ -6,36 +6,22 @@ class ArticleDetail(DetailView[Article]):
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, inspect, select
 
 from core.exceptions import ImproperlyConfigured
 from core.http import HTTPNotFound, Request, Response
 from core.views.base import ContextMixin, TemplateResponseMixin, View
+from core.views.mixins import ModelMixin, model_label
 from orm.models import coerce_for_column, table_name_for
 
 M = TypeVar("M")
 
 
-def model_label(model: type[Any]) -> tuple[str, str]:
-    """Return (app label, model name) for default template names: ("blog", "article")."""
-    from core.apps import get_apps
-
-    module = model.__module__
-    app_label = module.partition(".")[0]
-    for app in get_apps():
-        if module == app.name or module.startswith(app.name + "."):
-            app_label = app.label
-            break
-    return app_label, table_name_for(model.__name__)
-
-
-class SingleObjectMixin(ContextMixin, Generic[M]):
+class SingleObjectMixin(ModelMixin[M], ContextMixin):
     """Find one row of `model` (or of `get_query()`) by primary key or slug from the URL."""
 
-    model: type[M] | None = None
-    query: Select[Any] | None = None
     slug_field = "slug"
     slug_url_kwarg = "slug"
     pk_url_kwarg = "pk"
@@ -45,19 +31,6 @@ class SingleObjectMixin(ContextMixin, Generic[M]):
     object: M
     request: Request
     kwargs: dict[str, Any]
-
-    def get_model(self) -> type[M]:
-        """Return the model class, from `model` or from the entity `query` selects."""
-        if self.model is not None:
-            return self.model
-        if self.query is not None:
-            entity = self.query.column_descriptions[0].get("entity")
-            if entity is not None:
-                return entity  # type: ignore[no-any-return]
-        name = type(self).__name__
-        raise ImproperlyConfigured(
-            f"{name} needs a model or a query: set {name}.model or override get_query()."
-        )
 
     def get_query(self) -> Select[Any]:
         """Return the statement the object is looked up in (default: every row of model)."""

@@ -10,7 +10,7 @@ class ArticleList(ListView[Article]):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -18,18 +18,16 @@ from sqlalchemy.orm import InstrumentedAttribute
 from core.exceptions import ImproperlyConfigured
 from core.http import HTTPNotFound, Request, Response
 from core.views.base import ContextMixin, TemplateResponseMixin, View
-from core.views.detail import model_label
+from core.views.mixins import ModelMixin, model_label
 from orm.models import table_name_for
 from orm.pagination import InvalidPage, Page, Paginator
 
 M = TypeVar("M")
 
 
-class MultipleObjectMixin(ContextMixin, Generic[M]):
+class MultipleObjectMixin(ModelMixin[M], ContextMixin):
     """Select the rows of `model` (or `get_query()`), ordered and optionally paginated."""
 
-    model: type[M] | None = None
-    query: Select[Any] | None = None
     allow_empty = True
     ordering: str | Sequence[str] | None = None
     # Orderings a visitor may choose with ?ordering=..., e.g. ("title", "-published").
@@ -43,19 +41,6 @@ class MultipleObjectMixin(ContextMixin, Generic[M]):
     object_list: Sequence[M]
     request: Request
     kwargs: dict[str, Any]
-
-    def get_model(self) -> type[M]:
-        """Return the model class, from `model` or from the entity `query` selects."""
-        if self.model is not None:
-            return self.model
-        if self.query is not None:
-            entity = self.query.column_descriptions[0].get("entity")
-            if entity is not None:
-                return entity  # type: ignore[no-any-return]
-        name = type(self).__name__
-        raise ImproperlyConfigured(
-            f"{name} needs a model or a query: set {name}.model or override get_query()."
-        )
 
     def get_query(self) -> Select[Any]:
         """Return the statement of the list: `query` or every row of `model`, ordered."""
