@@ -23,9 +23,10 @@ venv: $(VENV)/.installed
 demo: venv
 	@test -f $(DEMO)/manage.py || (mkdir -p $(DEMO) && $(BIN)/stoa startproject demoproject $(DEMO))
 	$(BIN)/python docs/tutorial/add_todo_app.py $(DEMO)
-	@ls $(DEMO)/migrations/*.py >/dev/null 2>&1 || \
-		(cd $(DEMO) && ../$(BIN)/python manage.py makemigrations -m "todo" --noinput)
 	cd $(DEMO) && ../$(BIN)/python manage.py migrate
+	cd $(DEMO) && (../$(BIN)/python manage.py makemigrations --check >/dev/null 2>&1 || \
+		(../$(BIN)/python manage.py makemigrations -m "todo" --noinput && \
+		 ../$(BIN)/python manage.py migrate))
 	cd $(DEMO) && ../$(BIN)/python manage.py check
 	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
@@ -41,6 +42,24 @@ pytest: venv
 	$(BIN)/coverage report
 
 test: lint types pytest
+
+# The benchmark suite (bench/, docs/benchmarks.md): its own venv with every framework compared.
+BENCH_VENV := bench/.venv
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: bench/requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Stoa needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt -e .
+	touch $@
+
+# Regenerates docs/benchmarks.md and docs/benchmarks.png; BENCH_ARGS="--quick" to try it out.
+bench: $(BENCH_VENV)/.installed
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || \
+		(apt-get update && apt-get install -y wrk)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	STOA_BENCH_MAKE=1 $(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build .mypy_cache .ruff_cache

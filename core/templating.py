@@ -14,6 +14,7 @@ import jinja2
 
 from core.apps import get_apps
 from core.conf import per_settings, settings
+from core.context_processors import csrf as csrf_context
 from core.exceptions import ImproperlyConfigured
 from core.filters import FILTERS
 from core.resources import resource_dir
@@ -97,6 +98,7 @@ class TemplateEngine:
         merged: dict[str, Any] = {}
         if request is not None:
             merged["request"] = request
+            merged.update(csrf_context(request))
             for processor in self.context_processors:
                 merged.update(processor(request))
         if context:

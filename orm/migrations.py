@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from argparse import Namespace
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,14 +115,44 @@ class Migrations:
         ask: Ask | None = None,
         force: bool = False,
     ) -> Script | None:
-        """Write a migration for the model changes; return None when there are none."""
+        """Write a migration for the model changes; return None when there are none.
+
+        The models are compared with the schema the migrations build. On SQLite a
+        database behind the migrations is compared through a scratch copy brought to the
+        latest migration, so makemigrations works before migrate, as in Django.
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
-        if self.pending():
-            raise MigrationError(
-                "The database has unapplied migrations: run migrate first, so the new "
-                "migration is computed against an up-to-date schema."
-            )
-        state: dict[str, Any] = {}
+        if not self.pending():
+            return self._write_revision({}, message, empty=empty, ask=ask, force=force)
+        if self.engine.dialect.name == "sqlite":
+            with self._scratch() as scratch:
+                return scratch.make(message, empty=empty, ask=ask, force=force)
+        if self.engine.dialect.name == "postgresql":
+            # Transactional DDL: apply the pending migrations, compare, and roll it all back.
+            with self.engine.connect() as connection:
+                transaction = connection.begin()
+                try:
+                    command.upgrade(self.config(connection=connection), "heads")
+                    return self._write_revision(
+                        {"connection": connection}, message, empty=empty, ask=ask, force=force
+                    )
+                finally:
+                    transaction.rollback()
+        raise MigrationError(
+            "The database has unapplied migrations: run migrate first, so the new "
+            "migration is computed against an up-to-date schema."
+        )
+
+    def _write_revision(
+        self,
+        attributes: dict[str, Any],
+        message: str | None,
+        *,
+        empty: bool,
+        ask: Ask | None,
+        force: bool,
+    ) -> Script | None:
+        first = not self.revisions()
 
         def process(context: Any, revision: Any, directives: list[Any]) -> None:
             script = directives[0]
@@ -133,12 +165,11 @@ class Migrations:
             if not force:
                 _refuse_dropping_everything(script, self.metadata)
             if message is None:
-                state["message"] = _describe(script.upgrade_ops, first=not self.revisions())
-                script.message = state["message"]
+                script.message = _describe(script.upgrade_ops, first=first)
 
         try:
             result = command.revision(
-                self.config(),
+                self.config(**attributes),
                 message=message or "migration",
                 autogenerate=not empty,
                 process_revision_directives=process,
@@ -240,26 +271,41 @@ class Migrations:
             raise MigrationError(str(exc)) from exc
         return self.output.getvalue()
 
-    def _sql_by_dry_run(self, start: str, revision: str) -> str:
-        # SQLite's batch migrations reflect tables, which offline mode cannot do: run the
-        # history on a scratch in-memory database and record what the migration executes.
+    @contextmanager
+    def _scratch(self) -> Iterator[Migrations]:
+        """Yield these migrations on a scratch SQLite database brought to the latest one."""
         from orm.session import create_database_engine
 
-        scratch = create_database_engine("sqlite://")
-        try:
-            dry = Migrations(scratch, self.metadata, self.directory)
-            if start != "base":
-                dry.migrate(start)
-            statements: list[str] = []
+        with tempfile.TemporaryDirectory(prefix="stoa-migrations-") as directory:
+            engine = create_database_engine(f"sqlite:///{Path(directory) / 'scratch.sqlite3'}")
+            try:
+                scratch = Migrations(engine, self.metadata, self.directory)
+                scratch.migrate()
+                yield scratch
+            finally:
+                engine.dispose()
 
-            def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-                if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT", "BEGIN")):
-                    statements.append(statement.strip() + ";")
+    def _sql_by_dry_run(self, start: str, revision: str) -> str:
+        # SQLite's batch migrations reflect tables, which offline mode cannot do: run the
+        # history on a scratch database and record what the migration executes.
+        from orm.session import create_database_engine
 
-            event.listen(scratch, "before_cursor_execute", record)
-            dry.migrate(revision)
-        finally:
-            scratch.dispose()
+        statements: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SELECT", "BEGIN")):
+                statements.append(statement.strip() + ";")
+
+        with tempfile.TemporaryDirectory(prefix="stoa-sqlmigrate-") as directory:
+            engine = create_database_engine(f"sqlite:///{Path(directory) / 'dry.sqlite3'}")
+            try:
+                dry = Migrations(engine, self.metadata, self.directory)
+                if start != "base":
+                    dry.migrate(start)
+                event.listen(engine, "before_cursor_execute", record)
+                dry.migrate(revision)
+            finally:
+                engine.dispose()
         return "BEGIN;\n\n" + "\n\n".join(statements) + "\n\nCOMMIT;\n"
 
     def _resolve(self, target: str | None) -> str:

@@ -32,7 +32,10 @@ def main(project: Path) -> None:
     urls = package / "urls.py"
     text = urls.read_text()
     if "todo.urls" not in text:
-        text = text.replace("from core.urls import path\n", "from core.urls import include, path\n")
+        if "include" not in text:
+            text = text.replace(
+                "from core.urls import path\n", "from core.urls import include, path\n"
+            )
         text = text.replace(
             "urlpatterns = [\n", 'urlpatterns = [\n    path("todo/", include("todo.urls")),\n', 1
         )

@@ -40,6 +40,11 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
+    shared = config.attributes.get("connection")
+    if shared is not None:
+        # A caller's connection, in a transaction it will commit or roll back itself.
+        _run(shared)
+        return
     engine = config.attributes["engine"]
     with engine.connect() as connection:
         _run(connection)

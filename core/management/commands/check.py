@@ -1,10 +1,13 @@
-"""`check`: validate settings, apps, URLconf, templates and middleware; list every problem."""
+"""`check`: validate settings, apps, URLconf, templates and middleware; list every problem.
+
+`check --deploy` adds what is unsafe in production (see core.checks.run_deploy_checks).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.checks import run_checks
+from core.checks import run_checks, run_deploy_checks
 from core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -15,14 +18,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--deploy",
+            action="store_true",
+            help="Also check the settings for production: DEBUG, SECRET_KEY, HTTPS, cookies.",
+        )
+        parser.add_argument(
             "--fail-level",
             choices=["ERROR", "WARNING"],
             default="ERROR",
             help="The level from which the exit status is non-zero (default ERROR).",
         )
 
-    def handle(self, fail_level: str = "ERROR", **options: Any) -> None:
+    def handle(self, fail_level: str = "ERROR", deploy: bool = False, **options: Any) -> None:
         messages = run_checks()
+        if deploy and not any(message.id.startswith("settings.") for message in messages):
+            messages.extend(run_deploy_checks())
         if not messages:
             self.stdout.write("System check identified no issues.\n")
             return

@@ -14,8 +14,18 @@ def break_settings(project: Path) -> None:
         file.write('\nDEBUG = "yes"\n')
 
 
-def test_new_project_has_no_issues(shared_project: Path) -> None:
-    result = manage(shared_project, "check")
+def test_new_project_only_asks_for_migrate(project: Path) -> None:
+    result = manage(project, "check")
+
+    assert result.returncode == 0, result.stderr
+    assert "(db.W001)" in result.stderr
+    assert "run 'python manage.py migrate'" in result.stderr
+
+
+def test_new_project_has_no_issues_once_migrated(project: Path) -> None:
+    assert manage(project, "migrate").returncode == 0
+
+    result = manage(project, "check")
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues." in result.stdout

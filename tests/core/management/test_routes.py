@@ -22,7 +22,9 @@ def test_json_output_of_a_new_project(shared_project: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        {"route": "/", "name": "home", "view": "mysite.views.HomeView"}
+        {"route": "/", "name": "home", "view": "mysite.views.HomeView"},
+        {"route": "/accounts/login/", "name": "login", "view": "core.auth.views.LoginView"},
+        {"route": "/accounts/logout/", "name": "logout", "view": "core.auth.views.LogoutView"},
     ]
 
 

@@ -46,7 +46,6 @@ def project_with_blog(project: Path) -> Path:
     assert result.returncode == 0, result.stderr
     replace_in_file(project / "mysite" / "settings.py", '"mysite",\n', '"mysite",\n    "blog",\n')
     urls = project / "mysite" / "urls.py"
-    replace_in_file(urls, "from core.urls import path", "from core.urls import include, path")
     replace_in_file(urls, "\n]", '\n    path("blog/", include("blog.urls")),\n]')
     return project
 

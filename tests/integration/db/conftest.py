@@ -118,8 +118,13 @@ class Project:
         )
 
     def migration_files(self) -> list[Path]:
-        """The migration modules in the project's migrations/ directory, sorted by name."""
-        return sorted((self.root / "migrations").glob("*.py"))
+        """The project's own migration modules, sorted by name.
+
+        Every new project starts with 0001_auth.py (core.auth's tables); it is left out.
+        """
+        return sorted(
+            path for path in (self.root / "migrations").glob("*.py") if path.name != "0001_auth.py"
+        )
 
     def append_to(self, relative: str, code: str) -> None:
         """Append `code` to a file of the project."""

@@ -249,8 +249,16 @@ def test_makemigrations_noinput_takes_a_rename_for_drop_and_add(with_row: Projec
     assert re.search(rf"add_column\({ON_ARTICLE}sa.Column\('headline'", source), source
 
 
+def forget_every_model(project: Project, history: History) -> None:
+    """Lose every model, as a project whose INSTALLED_APPS went wrong would."""
+    (project.root / MODELS_PATH).write_text(history.original_models, encoding="utf-8")
+    settings = project.root / "mysite" / "settings.py"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('    "core.auth",\n', ""), encoding="utf-8")
+
+
 def test_makemigrations_refuses_to_drop_every_table(migrated: Project, history: History) -> None:
-    (migrated.root / MODELS_PATH).write_text(history.original_models, encoding="utf-8")
+    forget_every_model(migrated, history)
     before = migrated.migration_files()
 
     result = migrated.manage("makemigrations")
@@ -264,7 +272,7 @@ def test_makemigrations_refuses_to_drop_every_table(migrated: Project, history: 
 def test_makemigrations_force_writes_a_migration_dropping_every_table(
     migrated: Project, history: History
 ) -> None:
-    (migrated.root / MODELS_PATH).write_text(history.original_models, encoding="utf-8")
+    forget_every_model(migrated, history)
     before = migrated.migration_files()
 
     result = migrated.manage("makemigrations", "--force")
@@ -423,8 +431,9 @@ def test_showmigrations_marks_applied_and_pending(renamed: Project, history: His
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"[X] {history.initial.revision}"), result.stdout
-    assert lines[1].startswith(f"[ ] {history.rename.revision}"), result.stdout
+    assert lines[0].startswith("[X] 0001_auth"), result.stdout
+    assert lines[1].startswith(f"[X] {history.initial.revision}"), result.stdout
+    assert lines[2].startswith(f"[ ] {history.rename.revision}"), result.stdout
 
 
 # -- check ---------------------------------------------------------------------------------

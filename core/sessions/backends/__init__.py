@@ -1,0 +1,1 @@
+"""Session backends: each module defines `SessionStore`, named by SESSION_ENGINE."""
