@@ -1,0 +1,11 @@
+from django.urls import path
+from world import views
+
+urlpatterns = [
+    path("plaintext", views.plaintext),
+    path("json", views.json_view),
+    path("db", views.single_query),
+    path("queries", views.queries),
+    path("fortunes", views.fortunes),
+    path("updates", views.updates),
+]

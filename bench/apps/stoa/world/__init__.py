@@ -1,0 +1,1 @@
+"""The world app: TechEmpower's test types as Stoa views."""
