@@ -49,8 +49,8 @@ IMMEDIATE_OPTION = "stoa_immediate"
 def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = None) -> Engine:
     """Create an engine for `url`, with Stoa's defaults for each backend.
 
-    Every backend checks connections before use (so the site recovers after a database
-    restart). SQLite gets foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for
+    Database servers get their connections checked before use (so the site recovers
+    after a database restart). SQLite gets foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for
     transactions that will write, so that concurrent writers wait instead of failing.
     """
     try:
@@ -61,8 +61,9 @@ def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = N
             f"dialect+driver://user:password@host/name, e.g. sqlite:///db.sqlite3 or "
             f"postgresql+psycopg://user@localhost/mysite."
         ) from exc
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
     is_sqlite = parsed.get_backend_name() == "sqlite"
+    # A server can restart under us; a SQLite file cannot: only servers are pinged.
+    kwargs: dict[str, Any] = {"pool_pre_ping": not is_sqlite}
     if is_sqlite and parsed.database in (None, "", ":memory:"):
         # One in-memory database shared by every thread of the process.
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})

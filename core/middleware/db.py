@@ -55,7 +55,11 @@ class DatabaseMiddleware:
         finally:
             exit_scope(token)
         if scope.active:
+            # WebOb forgets Content-Length when the body iterable is replaced: keep it.
+            length = response.content_length
             response.app_iter = ClosingIterable(response.app_iter, scope)
+            if length is not None:
+                response.content_length = length
         return response
 
 

@@ -24,11 +24,6 @@ from harness import run_harness  # noqa: E402
 from setup_data import create_sqlite  # noqa: E402
 from stoa_project import make_project  # noqa: E402
 
-# core.middleware.db.DatabaseMiddleware sets response.app_iter to close the session with
-# the body, and WebOb drops Content-Length whenever app_iter is replaced: gunicorn then
-# answers chunked (which TechEmpower accepts), but the callable itself sends no length.
-KNOWN_STOA_GAP = "no Content-Length"
-
 
 def installed(package: str) -> bool:
     try:
@@ -89,10 +84,4 @@ def test_headers_are_techempowers(verified: dict[str, Any], name: str) -> None:
         if any("Content-" in p for p in found)
     }
 
-    only_known_gap = all(found == [KNOWN_STOA_GAP] for found in header_problems.values())
-    if name.startswith("stoa") and header_problems and only_known_gap:
-        pytest.xfail(
-            "DatabaseMiddleware replaces app_iter and WebOb drops Content-Length on "
-            f"{', '.join(header_problems)}"
-        )
     assert header_problems == {}
