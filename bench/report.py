@@ -484,6 +484,10 @@ def render(results: dict[str, Any]) -> str:
         "  baseline shows what the ORM alone adds.",
         "- The timing is not a test; `tests/bench/test_verify.py` runs the verification.",
     ]
+    optimisations = Path(__file__).resolve().parent / "optimisations.md"
+    if optimisations.is_file():
+        # The log of speed changes is written by hand; the report carries it along.
+        lines += ["", *optimisations.read_text(encoding="utf-8").rstrip("\n").splitlines()]
     profile = results.get("profile")
     if profile:
         lines += profile_lines(results["labels"].get(STOA, STOA), profile)

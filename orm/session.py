@@ -50,8 +50,8 @@ def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = N
     """Create an engine for `url`, with Stoa's defaults for each backend.
 
     Database servers get their connections checked before use (so the site recovers
-    after a database restart). SQLite gets foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for
-    transactions that will write, so that concurrent writers wait instead of failing.
+    after a database restart). SQLite gets foreign keys, WAL, a busy timeout, and BEGIN
+    IMMEDIATE for transactions that will write, so concurrent writers wait, not fail.
     """
     try:
         parsed = make_url(url)

@@ -24,12 +24,13 @@ class XFrameOptionsMiddleware:
 
     def __call__(self, request: Request) -> WebObResponse:
         response = self.get_response(request)
-        if "X-Frame-Options" in response.headers:
+        headerlist = response.headerlist
+        if any(name.lower() == "x-frame-options" for name, _ in headerlist):
             return response
         match = request.resolver_match
         if match is not None and getattr(match.func, "xframe_options_exempt", False):
             return response
-        response.headers["X-Frame-Options"] = self.value
+        headerlist.append(("X-Frame-Options", self.value))
         return response
 
 

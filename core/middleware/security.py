@@ -67,10 +67,11 @@ class SecurityMiddleware:
 
     def add_headers(self, request: Request, response: WebObResponse) -> None:
         """Set the security headers the response does not already have."""
+        # One pass over the header list, not one per header (a hot path on every response).
+        headerlist = response.headerlist
+        names = {name.lower() for name, _ in headerlist}
+        headerlist.extend(header for header in self.headers if header[0].lower() not in names)
         present = response.headers
-        for name, value in self.headers:
-            if name not in present:
-                present[name] = value
         if self.hsts and request.scheme == "https" and "Strict-Transport-Security" not in present:
             present["Strict-Transport-Security"] = self.hsts
         if self.csp and "Content-Security-Policy" not in present:

@@ -76,6 +76,8 @@ class SessionMiddleware:
         return response
 
     def _persist(self, request: Request, response: WebObResponse, session: SessionBase) -> None:
+        if not session.accessed and not settings.SESSION_SAVE_EVERY_REQUEST:
+            return  # the view never looked at the session: nothing changed, cookie stays
         sent = self._cookie(request) is not None
         if not session.modified and settings.SESSION_SAVE_EVERY_REQUEST and sent:
             len(session)  # load it, so that an unknown key counts as no session
@@ -90,6 +92,8 @@ class SessionMiddleware:
         self._set_cookie(response, session)
 
     def _cookie(self, request: Request) -> str | None:
+        if "HTTP_COOKIE" not in request.environ:
+            return None  # the common first visit: no cookie parsing at all
         try:
             value = request.cookies.get(self.cookie_name)
         except (UnicodeError, ValueError):
