@@ -228,3 +228,12 @@ def test_clients_do_not_share_sessions(site: Site) -> None:
     first.get("/set/", {"key": "colour", "value": "blue"})
     second = Client(first.app, validate=False)
     assert second.get("/get/", {"key": "colour"}).text == "(none)"
+
+
+def test_duplicated_session_cookies_are_an_anonymous_visitor(site: Site) -> None:
+    client = site.client()
+    response = client.get(
+        "/get/", {"key": "colour"}, headers={"Cookie": "sessionid=one; sessionid=two"}
+    )
+    assert response.status_code == 200
+    assert response.text == "(none)"
