@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from webob import Response as WebObResponse
@@ -225,9 +225,16 @@ class JsonResponse(Response):
         if safe and not isinstance(data, dict):
             raise TypeError("JsonResponse takes a dict; pass safe=False to send another type.")
         body = dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-        super().__init__(body=body, status=status, content_type="application/json", **kwargs)
-        # RFC 8259: JSON is UTF-8 and takes no charset parameter.
-        self.charset = None
+        # The header list is given whole: WebOb's content-type and charset handling costs
+        # more than the encoding itself. RFC 8259: JSON is UTF-8, with no charset parameter.
+        headerlist = [
+            ("Content-Type", kwargs.pop("content_type", "application/json")),
+            ("Content-Length", str(len(body))),
+        ]
+        extra = kwargs.pop("headers", None)
+        if extra:
+            headerlist.extend(extra.items() if isinstance(extra, Mapping) else extra)
+        super().__init__(status=status, headerlist=headerlist, app_iter=[body], **kwargs)
 
 
 __all__ = [
