@@ -153,10 +153,7 @@ class ModelFormMixin(FormMixin, SingleObjectMixin[M], Generic[M]):
         """Return success_url formatted with the object's attributes, or its URL."""
         obj = getattr(self, "object", None)
         if self.success_url:
-            if obj is None:
-                return self.success_url
-            values = {key: getattr(obj, key) for key in _attribute_names(obj)}
-            return self.success_url.format(**values)
+            return _format_success_url(self, self.success_url, obj)
         get_absolute_url = getattr(obj, "get_absolute_url", None)
         if get_absolute_url is None:
             raise ImproperlyConfigured(
@@ -177,10 +174,20 @@ class ModelFormMixin(FormMixin, SingleObjectMixin[M], Generic[M]):
         return super().form_valid(form)
 
 
-def _attribute_names(obj: Any) -> list[str]:
+def _format_success_url(view: object, url: str, obj: Any) -> str:
+    """Fill `url`'s placeholders ("/articles/{id}/") from the object's columns."""
+    if obj is None:
+        return url
     from sqlalchemy import inspect
 
-    return [attr.key for attr in inspect(type(obj)).column_attrs]
+    values = {attr.key: getattr(obj, attr.key) for attr in inspect(type(obj)).column_attrs}
+    try:
+        return url.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise ImproperlyConfigured(
+            f"{type(view).__name__}.success_url {url!r} names {exc}, which is not a column of "
+            f"{type(obj).__name__}: use one of {', '.join(sorted(values))}."
+        ) from None
 
 
 def _is_model_form(form_class: Any) -> bool:
@@ -268,10 +275,7 @@ class DeletionMixin:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} has nowhere to redirect: set success_url."
             )
-        obj = getattr(self, "object", None)
-        if obj is None:
-            return self.success_url
-        return self.success_url.format(**{k: getattr(obj, k) for k in _attribute_names(obj)})
+        return _format_success_url(self, self.success_url, getattr(self, "object", None))
 
 
 class BaseDeleteView(DeletionMixin, BaseDetailView[M]):

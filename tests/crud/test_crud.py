@@ -194,3 +194,16 @@ def test_lazy_relationship_loads_in_templates(crud: Client, db: Session) -> None
     assert response.status_code == 200
     assert "on Poetry" in response.text
     assert "<p>First line</p>" in response.text
+
+
+def test_a_success_url_naming_no_column_says_which_ones_exist(
+    crud: Client, shelves: list[Shelf], caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.crud.views import ShelfUpdate
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ShelfUpdate, "success_url", "/shelves/{slug}/")
+        response = crud.post(f"/shelves/{shelves[0].id}/edit/", {"name": "Verse"})
+
+    assert response.status_code == 500
+    assert "'slug', which is not a column of Shelf: use one of id, name" in caplog.text

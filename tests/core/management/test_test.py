@@ -7,10 +7,11 @@ import pytest
 from core.management.commands.test import Command
 
 
-def test_help_is_its_own() -> None:
-    command = Command()
+def test_help_is_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    status = Command().run_from_argv("manage.py", "test", ["--help"])
 
-    assert command.run_from_argv("manage.py", "test", ["--help"]) == 0
+    assert status == 0
+    assert capsys.readouterr().out.startswith("usage: manage.py test [PYTEST ARGS ...]")
 
 
 def test_arguments_are_handed_to_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
