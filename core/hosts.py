@@ -9,8 +9,11 @@ from core.exceptions import DisallowedHost
 from core.types import WSGIEnvironment
 
 # A DNS name or an IPv6 literal, then an optional numeric port (as Django accepts).
-HOST_RE = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?$")
+HOST_RE = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]{1,5}))?\Z")
 DEBUG_HOSTS = (".localhost", "127.0.0.1", "[::1]")
+# Allowed Host values remembered per validator (only allowed ones, so clients cannot
+# fill it with made-up names; with ALLOWED_HOSTS = ['*'] they could, hence the cap).
+MAX_REMEMBERED_HOSTS = 1024
 
 
 def split_domain_port(host: str) -> tuple[str, str]:
@@ -31,6 +34,8 @@ class HostValidator:
         self.any = "*" in entries
         self.exact = frozenset(entry.removesuffix(".") for entry in entries if entry[:1] != ".")
         self.suffixes = tuple(entry for entry in entries if entry[:1] == ".")
+        # Host values already allowed: a site answers to few, so each is checked once.
+        self._allowed: set[str] = set()
 
     @classmethod
     def from_settings(cls, allowed_hosts: list[str], debug: bool) -> HostValidator:
@@ -39,12 +44,19 @@ class HostValidator:
 
     def allows(self, host: str) -> bool:
         """Say whether a raw Host header value is well formed and allowed."""
+        if host in self._allowed:
+            return True
         domain, _ = split_domain_port(host)
         if not domain:
             return False
-        if self.any or domain in self.exact:
-            return True
-        return any(domain.endswith(s) or domain == s[1:] for s in self.suffixes)
+        allowed = (
+            self.any
+            or domain in self.exact
+            or any(domain.endswith(s) or domain == s[1:] for s in self.suffixes)
+        )
+        if allowed and len(self._allowed) < MAX_REMEMBERED_HOSTS:
+            self._allowed.add(host)
+        return allowed
 
 
 @per_settings

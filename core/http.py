@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from webob import Response as WebObResponse
@@ -37,6 +37,7 @@ from webob.exc import (
 )
 from webob.multidict import GetDict, MultiDict, NoVars
 from webob.request import BaseRequest, DisconnectionError
+from webob.util import status_reasons
 
 from core.conf import settings
 from core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 Http404 = HTTPNotFound
 
 _BODY_CHECKED = "stoa.body_checked"
+_UNSET: Any = object()
 HOST_KEY = "stoa.host"
 
 
@@ -203,8 +205,107 @@ class Response(WebObResponse):
     default_content_type = "text/html"
     default_charset = "UTF-8"
 
+    def __init__(
+        self,
+        body: str | bytes | None = None,
+        status: int | str | None = None,
+        headerlist: list[tuple[str, str]] | None = None,
+        app_iter: Iterable[bytes] | None = None,
+        content_type: str | None = None,
+        conditional_response: bool | None = None,
+        charset: Any = _UNSET,
+        **kwargs: Any,
+    ) -> None:
+        # The common case, Response(body, status=..., content_type=...), is built here
+        # directly: WebOb's general constructor costs more than the rest of a small view.
+        # Anything else goes through WebOb, which the fast path matches header for header.
+        if (
+            headerlist is None
+            and app_iter is None
+            and charset is _UNSET
+            and conditional_response is None
+            and not kwargs
+        ):
+            status_line = "200 OK" if status is None else _BODY_STATUS_LINES.get(status)
+            content = _content_type_header(type(self), content_type)
+            if status_line is not None and content is not None:
+                header, encoding = content
+                if body is None:
+                    data = b""
+                elif isinstance(body, bytes):
+                    data = body
+                elif encoding is not None and isinstance(body, str):
+                    data = body.encode(encoding)
+                else:
+                    data = None
+                if data is not None:
+                    self._status = status_line
+                    self._headers = None
+                    length = str(len(data))
+                    self._headerlist = [("Content-Type", header), ("Content-Length", length)]
+                    self.conditional_response = self.default_conditional_response
+                    self._app_iter = [data]
+                    return
+        if charset is not _UNSET:
+            kwargs["charset"] = charset
+        super().__init__(
+            body,
+            status,
+            headerlist,
+            app_iter,
+            content_type,
+            conditional_response,
+            **kwargs,
+        )
+
+    def set_body(self, body: bytes) -> None:
+        """Replace the body with `body` and set Content-Length to match.
+
+        What `response.body = body` does, without WebOb's header machinery (a hot path:
+        every rendered template ends here).
+        """
+        self._app_iter = [body]
+        headerlist = self._headerlist
+        length = str(len(body))
+        for index, (name, _) in enumerate(headerlist):
+            if name.lower() == "content-length":
+                headerlist[index] = ("Content-Length", length)
+                return
+        headerlist.append(("Content-Length", length))
+
     def _abs_headerlist(self, environ: WSGIEnvironment) -> list[tuple[str, str]]:
         return list(self.headerlist)
+
+
+# Status codes whose responses have a body, as Response(status=...) takes them.
+_BODY_STATUS_LINES: dict[int | str | None, str] = {
+    code: f"{code} {reason}"
+    for code, reason in status_reasons.items()
+    if code >= 200 and code not in (204, 205, 304)
+}
+_CONTENT_TYPES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+
+
+def _content_type_header(
+    cls: type[WebObResponse], content_type: str | None
+) -> tuple[str, str | None] | None:
+    """Return the Content-Type header WebOb would send for `content_type`, and the body's
+    encoding (None: only bytes bodies), learnt from WebOb once per class and type."""
+    # The class's defaults are part of the key: a class may change them after use.
+    key = (cls, content_type, getattr(cls, "default_content_type", None), cls.default_charset)
+    known = _CONTENT_TYPES.get(key)
+    if known is None:
+        if content_type is not None and "charset=" in content_type.lower():
+            return None  # an explicit charset: WebOb's rules for it apply
+        probe = WebObResponse.__new__(cls)
+        WebObResponse.__init__(probe, content_type=content_type)
+        header = probe.headers.get("Content-Type")
+        if header is None:
+            return None
+        known = (header, probe.charset)
+        if len(_CONTENT_TYPES) < 256:  # a view's own content types: few
+            _CONTENT_TYPES[key] = known
+    return known
 
 
 class JsonResponse(Response):
@@ -234,7 +335,15 @@ class JsonResponse(Response):
         extra = kwargs.pop("headers", None)
         if extra:
             headerlist.extend(extra.items() if isinstance(extra, Mapping) else extra)
-        super().__init__(status=status, headerlist=headerlist, app_iter=[body], **kwargs)
+        status_line = _BODY_STATUS_LINES.get(status)
+        if status_line is None or kwargs:
+            super().__init__(status=status, headerlist=headerlist, app_iter=[body], **kwargs)
+            return
+        self._status = status_line
+        self._headers = None
+        self._headerlist = headerlist
+        self.conditional_response = self.default_conditional_response
+        self._app_iter = [body]
 
 
 __all__ = [

@@ -39,9 +39,8 @@ class TemplateResponse(Response):
     def render(self) -> TemplateResponse:
         """Render the template into the body, once."""
         if not self.is_rendered:
-            self.text = get_engine().render(
-                self.template_name, self.context_data, self.template_request
-            )
+            text = get_engine().render(self.template_name, self.context_data, self.template_request)
+            self.set_body(text.encode(self.charset or "UTF-8"))
             self.is_rendered = True
         return self
 

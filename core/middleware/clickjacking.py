@@ -25,8 +25,9 @@ class XFrameOptionsMiddleware:
     def __call__(self, request: Request) -> WebObResponse:
         response = self.get_response(request)
         headerlist = response.headerlist
-        if any(name.lower() == "x-frame-options" for name, _ in headerlist):
-            return response
+        for name, _ in headerlist:
+            if name.lower() == "x-frame-options":
+                return response
         match = request.resolver_match
         if match is not None and getattr(match.func, "xframe_options_exempt", False):
             return response

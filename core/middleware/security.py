@@ -35,6 +35,7 @@ class SecurityMiddleware:
                 ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
             )
         self.headers = tuple(headers)
+        self.header_names = frozenset(name.lower() for name, _ in headers)
         self.hsts = _hsts_value(
             settings.SECURE_HSTS_SECONDS,
             settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
@@ -70,13 +71,16 @@ class SecurityMiddleware:
         # One pass over the header list, not one per header (a hot path on every response).
         headerlist = response.headerlist
         names = {name.lower() for name, _ in headerlist}
-        headerlist.extend(header for header in self.headers if header[0].lower() not in names)
-        present = response.headers
-        if self.hsts and request.scheme == "https" and "Strict-Transport-Security" not in present:
-            present["Strict-Transport-Security"] = self.hsts
-        if self.csp and "Content-Security-Policy" not in present:
+        if names.isdisjoint(self.header_names):
+            headerlist.extend(self.headers)  # the usual case: the view set none of them
+        else:
+            headerlist.extend(header for header in self.headers if header[0].lower() not in names)
+        if self.hsts and "strict-transport-security" not in names and request.scheme == "https":
+            headerlist.append(("Strict-Transport-Security", self.hsts))
+        if self.csp and "content-security-policy" not in names:
             nonce = request.csp_nonce or secrets.token_urlsafe(16)
-            present["Content-Security-Policy"] = self.csp.replace(NONCE_PLACEHOLDER, nonce)
+            policy = self.csp.replace(NONCE_PLACEHOLDER, nonce)
+            headerlist.append(("Content-Security-Policy", policy))
 
 
 def _hsts_value(seconds: int, include_subdomains: bool, preload: bool) -> str | None:

@@ -222,6 +222,11 @@ def _group_end(body: str, start: int) -> int | None:
 Pattern: TypeAlias = RoutePattern | RegexPattern
 
 
+def _is_literal(pattern: Pattern) -> bool:
+    """Say whether `pattern` matches one fixed text (a path() route without parameters)."""
+    return isinstance(pattern, RoutePattern) and not pattern.converters
+
+
 @dataclass
 class ResolverMatch:
     """What resolving a path found: the view and the arguments to call it with."""
@@ -233,6 +238,21 @@ class ResolverMatch:
     app_names: list[str] = field(default_factory=list)
     namespaces: list[str] = field(default_factory=list)
     route: str = ""
+    # Every pattern on the way was literal text: the same path always finds this match.
+    literal: bool = field(default=False, repr=False, compare=False)
+
+    def copy(self) -> ResolverMatch:
+        """Return an independent copy (the lists and kwargs are the copy's own)."""
+        return ResolverMatch(
+            self.func,
+            self.args,
+            dict(self.kwargs),
+            self.url_name,
+            list(self.app_names),
+            list(self.namespaces),
+            self.route,
+            self.literal,
+        )
 
     @property
     def app_name(self) -> str:
@@ -291,6 +311,7 @@ class URLPattern:
             {**kwargs, **self.default_kwargs},
             self.name,
             route=self.pattern.describe(),
+            literal=not self.passes_rest and _is_literal(self.pattern),
         )
 
 
@@ -315,12 +336,25 @@ class URLResolver:
         self.namespace = namespace
         self._reverse: dict[str, list[_Candidate]] | None = None
         self.is_root = False
+        # The root remembers the matches of literal paths: at most one per such route.
+        self._literal_matches: dict[str, ResolverMatch] = {}
 
     def __repr__(self) -> str:
         return f"<URLResolver {self.urlconf_name or 'list'} {self.pattern.describe()!r}>"
 
     def resolve(self, path: str) -> ResolverMatch | None:
         """Return the match of the first pattern below this one, or None."""
+        if self.is_root:
+            known = self._literal_matches.get(path)
+            if known is not None:
+                return known.copy()
+            match = self._resolve(path)
+            if match is not None and match.literal:
+                self._literal_matches[path] = match.copy()
+            return match
+        return self._resolve(path)
+
+    def _resolve(self, path: str) -> ResolverMatch | None:
         found = self.pattern.match(path)
         if found is None:
             return None
@@ -341,6 +375,7 @@ class URLResolver:
             sub.route = (
                 sub.route if self.is_root else _join_route(self.pattern.describe(), sub.route)
             )
+            sub.literal = sub.literal and (self.is_root or _is_literal(self.pattern))
             return sub
         return None
 
