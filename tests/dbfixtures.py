@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,6 +125,22 @@ def count_rows(engine: Engine, table: str) -> int:
         return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
+def hold_write_lock_from_elsewhere(engine: Engine) -> bool:
+    """Try to take SQLite's write lock from another connection, without waiting."""
+    other = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
 class Statements:
     """The SQL an engine sends, recorded while attached."""
 
@@ -141,6 +158,29 @@ class Statements:
     def starting(self, prefix: str) -> list[str]:
         """The statements that start with `prefix` (case-insensitive)."""
         return [sql for sql in self.sql if sql.upper().startswith(prefix.upper())]
+
+
+class DriverStatements(Statements):
+    """The SQL SQLite itself runs on connections checked out while attached.
+
+    Stoa starts SQLite transactions on the driver directly, below SQLAlchemy's statement
+    events, so BEGIN is only seen here (through sqlite3's trace callback).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sql = []
+        self.traced: list[Any] = []
+        event.listen(engine, "checkout", self._attach)
+
+    def _attach(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: self.sql.append(" ".join(sql.split())))
+        self.traced.append(dbapi_connection)
+
+    def detach(self) -> None:
+        event.remove(self.engine, "checkout", self._attach)
+        for connection in self.traced:
+            connection.set_trace_callback(None)
 
 
 @pytest.fixture

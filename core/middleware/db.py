@@ -32,14 +32,18 @@ class DatabaseMiddleware:
             dbs.engine()  # a bad URL or a missing driver stops the start, not a request
         except ConfigurationError as exc:
             raise ImproperlyConfigured(str(exc)) from exc
-        # Requests that may write take SQLite's write lock up front (BEGIN IMMEDIATE),
-        # so concurrent writers queue instead of failing with "database is locked".
-        self.readers = dbs.session_factory(immediate=False)
-        self.writers = dbs.session_factory(immediate=True)
+        self.sessions = dbs.request_sessions()
 
     def __call__(self, request: Request) -> WebObResponse:
-        factory = self.readers if request.method in SAFE_METHODS else self.writers
-        scope = SessionScope(factory, request=True)
+        # Requests that may write take SQLite's write lock up front (BEGIN IMMEDIATE),
+        # so concurrent writers queue instead of failing with "database is locked".
+        immediate = request.method not in SAFE_METHODS
+        sessions = self.sessions
+        scope = SessionScope(
+            lambda: sessions.acquire(immediate=immediate),
+            request=True,
+            release=sessions.release,
+        )
         request.environ[SCOPE_KEY] = scope
         token = enter_scope(scope)
         try:

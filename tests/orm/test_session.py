@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -24,7 +23,12 @@ from orm.session import (
     create_database_engine,
     reset_script_scope,
 )
-from tests.dbfixtures import Statements, count_rows, isolate_orm
+from tests.dbfixtures import (
+    DriverStatements,
+    count_rows,
+    hold_write_lock_from_elsewhere,
+    isolate_orm,
+)
 from tests.orm.models import OrmAuthor
 
 # create_database_engine: defaults per backend, readable errors
@@ -69,22 +73,6 @@ def test_sqlite_in_memory_is_one_database_with_foreign_keys() -> None:
         engine.dispose()
 
 
-def hold_write_lock_from_elsewhere(engine: Engine) -> bool:
-    """Try to take SQLite's write lock from another connection, without waiting."""
-    other = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc):
-            raise
-        return False
-    else:
-        other.execute("ROLLBACK")
-        return True
-    finally:
-        other.close()
-
-
 def test_sqlite_writer_session_takes_the_write_lock_at_begin(tmp_path: Any) -> None:
     dbs = Databases({"default": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     try:
@@ -110,7 +98,7 @@ def test_sqlite_reader_session_leaves_the_write_lock_free(tmp_path: Any) -> None
 def test_sqlite_writer_session_sends_begin_immediate(databases: Databases, backend: str) -> None:
     if backend != "sqlite":
         pytest.skip("BEGIN IMMEDIATE is SQLite's")
-    recorder = Statements(databases.engine())
+    recorder = DriverStatements(databases.engine())
     try:
         with databases.session_factory(immediate=True)() as session:
             session.execute(text("SELECT 1"))

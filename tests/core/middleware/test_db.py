@@ -23,8 +23,14 @@ from core.middleware.db import SCOPE_KEY
 from core.testing import Client
 from core.urls import path
 from orm import atomic, get_engine, on_commit
-from orm.session import IMMEDIATE_OPTION, SessionScope
-from tests.dbfixtures import DATABASE_MIDDLEWARE, Statements, count_rows, isolate_orm
+from orm.session import IMMEDIATE_OPTION, SessionScope, databases
+from tests.dbfixtures import (
+    DATABASE_MIDDLEWARE,
+    DriverStatements,
+    count_rows,
+    hold_write_lock_from_elsewhere,
+    isolate_orm,
+)
 from tests.orm.models import OrmAuthor
 
 # What views did that a test checks afterwards (reset by the `events` fixture).
@@ -175,6 +181,16 @@ def scope_of(environ: dict[str, Any]) -> SessionScope:
     return scope
 
 
+def assert_connection_returned(engine: Engine, backend: str) -> None:
+    """The request's transaction is over and its connection back where it belongs."""
+    if backend == "sqlite":
+        # Kept by the thread for its next request, idle: other writers are not blocked.
+        assert engine.pool.checkedout() <= 1
+        assert hold_write_lock_from_elsewhere(engine)
+    else:
+        assert engine.pool.checkedout() == 0
+
+
 # Laziness
 
 
@@ -192,13 +208,45 @@ def test_a_view_that_never_uses_the_database_checks_out_nothing(
     assert site_engine.pool.checkedout() == 0
 
 
-def test_a_request_that_used_the_database_returns_its_connection(
-    site_client: Client, site_engine: Engine
+def test_a_request_that_used_the_database_leaves_no_transaction_open(
+    site_client: Client, site_engine: Engine, backend: str
 ) -> None:
-    response = site_client.get("/authors/")
+    response = site_client.post("/add/", data={"name": "Ada"})
 
-    assert response.status_code == 200
-    assert site_engine.pool.checkedout() == 0
+    assert response.status_code == 201
+    if backend == "sqlite":
+        # The thread keeps its SQLite connection, idle: another writer is not blocked.
+        assert site_engine.pool.checkedout() == 1
+        assert hold_write_lock_from_elsewhere(site_engine)
+    else:
+        # A server's connection goes back to the pool (and is pinged when taken out).
+        assert site_engine.pool.checkedout() == 0
+
+
+def test_requests_of_a_thread_reuse_its_session_and_sqlite_connection(
+    site_client: Client, site_engine: Engine, backend: str
+) -> None:
+    checkouts: list[Any] = []
+    event.listen(site_engine, "checkout", lambda *args: checkouts.append(args))
+
+    for _ in range(5):
+        assert site_client.get("/authors/").status_code == 200
+
+    assert len(checkouts) == (1 if backend == "sqlite" else 5)
+
+
+def test_a_request_inside_a_request_gets_a_session_of_its_own(site: WSGIHandler) -> None:
+    sessions = databases().request_sessions()
+    outer = sessions.acquire(immediate=False)
+    try:
+        inner = sessions.acquire(immediate=True)
+        assert inner is not outer
+        inner.execute(select(OrmAuthor)).all()
+        sessions.release(inner)
+        assert sessions.acquire(immediate=False) is not outer  # still busy
+    finally:
+        sessions.release(outer)
+    assert sessions.acquire(immediate=False) is outer
 
 
 # Commit and rollback
@@ -334,7 +382,7 @@ def test_on_sqlite_a_post_begins_immediate(
 ) -> None:
     if backend != "sqlite":
         pytest.skip("BEGIN IMMEDIATE is SQLite's")
-    recorder = Statements(site_engine)
+    recorder = DriverStatements(site_engine)
     try:
         response = site_client.post("/add/", data={"name": "Ada"})
     finally:
@@ -361,7 +409,7 @@ def test_the_session_stays_open_until_the_body_is_closed(
 
 
 def test_closing_the_body_early_closes_the_session(
-    site: WSGIHandler, site_engine: Engine, events: list[str]
+    site: WSGIHandler, site_engine: Engine, backend: str, events: list[str]
 ) -> None:
     environ, status, body = start(site, "GET", "/stream/")
     first = next(iter(body))
@@ -372,10 +420,12 @@ def test_closing_the_body_early_closes_the_session(
     assert first == b"one,"
     assert not scope_of(environ).active
     assert events == ["body closed"]
-    assert site_engine.pool.checkedout() == 0
+    assert_connection_returned(site_engine, backend)
 
 
-def test_a_head_request_closes_the_session(site: WSGIHandler, site_engine: Engine) -> None:
+def test_a_head_request_closes_the_session(
+    site: WSGIHandler, site_engine: Engine, backend: str
+) -> None:
     environ, status, body = start(site, "HEAD", "/authors/")
 
     assert list(body) == []
@@ -383,17 +433,19 @@ def test_a_head_request_closes_the_session(site: WSGIHandler, site_engine: Engin
 
     assert status.startswith("200")
     assert not scope_of(environ).active
-    assert site_engine.pool.checkedout() == 0
+    assert_connection_returned(site_engine, backend)
 
 
-def test_an_error_response_closes_the_session(site: WSGIHandler, site_engine: Engine) -> None:
+def test_an_error_response_closes_the_session(
+    site: WSGIHandler, site_engine: Engine, backend: str
+) -> None:
     environ, status, body = start(site, "POST", "/add/?fail=1")
     list(body)
     body.close()  # type: ignore[attr-defined]
 
     assert status.startswith("500")
     assert not scope_of(environ).active
-    assert site_engine.pool.checkedout() == 0
+    assert_connection_returned(site_engine, backend)
 
 
 # atomic() and on_commit() in a request
