@@ -68,6 +68,10 @@ def create_database_engine(url: str | URL, options: Mapping[str, Any] | None = N
     if is_sqlite and parsed.database in (None, "", ":memory:"):
         # One in-memory database shared by every thread of the process.
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    elif is_sqlite:
+        # Each request thread keeps its connection (RequestSessions): as many threads as
+        # the server runs, never a wait for a free one. Opening a SQLite file is cheap.
+        kwargs["max_overflow"] = -1
     kwargs.update(options or {})
     try:
         engine = create_engine(parsed, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -387,3 +388,30 @@ def test_the_script_session_is_a_writer(databases: Databases) -> None:
 
     assert options[IMMEDIATE_OPTION] is True
     assert databases is orm.session.databases()
+
+
+def test_more_request_threads_than_the_pool_size_never_wait_on_sqlite(tmp_path: Any) -> None:
+    # Every request thread keeps its SQLite connection: the pool must not run out.
+    dbs = Databases({"default": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    sessions = dbs.request_sessions()
+    threads = 25  # more than pool_size + the default max_overflow (15)
+    all_holding = threading.Barrier(threads)
+    answered: list[int] = []
+
+    def request() -> None:
+        session = sessions.acquire(immediate=False)
+        answered.append(session.execute(text("SELECT 1")).scalar_one())
+        session.commit()
+        sessions.release(session)
+        all_holding.wait(timeout=10)  # each thread still holds its connection here
+
+    workers = [threading.Thread(target=request) for _ in range(threads)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=20)
+    finally:
+        dbs.dispose()
+
+    assert answered == [1] * threads
