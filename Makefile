@@ -59,6 +59,8 @@ bench: $(BENCH_VENV)/.installed
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || \
 		(apt-get update && apt-get install -y wrk)
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	@command -v valgrind >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y valgrind || \
+		echo "no valgrind: the instruction counts are left out"
 	STOA_BENCH_MAKE=1 $(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -51,6 +51,8 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "updates": ("/updates", "n=20"),
 }
 DB_SCENARIOS = ("db", "queries", "fortunes", "updates")
+# Requests counted per scenario by callgrind (bench/harness.py, mode "instructions").
+INSTRUCTION_CALLS = {"plaintext": 200, "json": 200, "db": 60, "fortunes": 60}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from common import DB_SCENARIOS, IMPLEMENTATIONS, REPO_DIR, SCENARIOS, app_environment
+from common import (
+    DB_SCENARIOS,
+    IMPLEMENTATIONS,
+    INSTRUCTION_CALLS,
+    REPO_DIR,
+    SCENARIOS,
+    app_environment,
+)
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Result = tuple[str, list[tuple[str, str]], bytes]
@@ -165,6 +172,28 @@ class StatementCounter:
             connection.set_trace_callback(None)
 
 
+def instructions_app(app: App, scenarios: list[str]) -> dict[str, Any]:
+    """Make INSTRUCTION_CALLS requests of each scenario while callgrind counts them.
+
+    Run by run.py under `valgrind --tool=callgrind --instr-atstart=no`: for each scenario
+    this warms up, says "ready" on stdout and waits on stdin while run.py switches
+    counting on, makes the requests, says "done" and waits while run.py switches it off
+    and dumps the count. Start-up and warm-up are never counted; waiting on stdin costs
+    no instructions. The counts do not depend on what else the machine is doing.
+    """
+    for scenario in scenarios:
+        environ = make_environ(*SCENARIOS[scenario])
+        for _ in range(50):  # warm: connections, caches, lazy imports
+            call(app, environ)
+        print("ready", scenario, flush=True)
+        sys.stdin.readline()
+        for _ in range(INSTRUCTION_CALLS[scenario]):
+            call(app, environ)
+        print("done", flush=True)
+        sys.stdin.readline()
+    return {"scenarios": scenarios}
+
+
 def count_app(app: App, counter: StatementCounter, requests: int = 20) -> dict[str, Any]:
     """Return the statements per request of each database scenario."""
     results = {}
@@ -291,7 +320,9 @@ def run_harness(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", required=True, choices=list(IMPLEMENTATIONS))
-    parser.add_argument("--mode", required=True, choices=["verify", "time", "count", "profile"])
+    parser.add_argument(
+        "--mode", required=True, choices=["verify", "time", "count", "profile", "instructions"]
+    )
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--db-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--rounds", type=int, default=5)
@@ -308,6 +339,8 @@ def main() -> None:
         result = time_app(app, args.scenarios.split(","), args.rounds, args.seconds)
     elif args.mode == "profile":
         result = profile_app(app, args.scenarios.split(","))
+    elif args.mode == "instructions":
+        result = instructions_app(app, args.scenarios.split(","))
     else:
         result = count_app(app, counter)
     args.out.write_text(json.dumps(result))

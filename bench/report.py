@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import DATA_DIR, DB_SCENARIOS, REPO_DIR
+from common import DATA_DIR, DB_SCENARIOS, INSTRUCTION_CALLS, REPO_DIR
 
 DOC = REPO_DIR / "docs" / "benchmarks.md"
 CHART = REPO_DIR / "docs" / "benchmarks.png"
@@ -114,6 +114,39 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         [(s, ratio(cost(STOA, s), cost("flask", s))) for s in ("db", "fortunes")],
         0.5,
     )
+    counted = results.get("instructions", {})
+
+    def instructions(name: str, scenario: str) -> float | None:
+        entry = counted.get(name, {}).get(scenario)
+        return entry["instructions"] if entry else None
+
+    if counted:
+        add(
+            "The same in CPU instructions (callgrind): minimal stack \u2264 1.5\u00d7 Falcon",
+            [
+                (s, ratio(instructions(STOA_MIN, s), instructions("falcon", s)))
+                for s in ("plaintext", "json")
+            ],
+            1.5,
+        )
+        add(
+            "The same in CPU instructions: full stack \u2264 0.25\u00d7 Django's",
+            [
+                (s, ratio(instructions(STOA, s), instructions(DJANGO, s)))
+                for s in ("plaintext", "json")
+            ],
+            0.25,
+        )
+        for rival in (DJANGO, "flask"):
+            add(
+                "The same in CPU instructions: db and fortunes \u2264 0.5\u00d7 "
+                f"{results['labels'].get(rival, rival)}'s",
+                [
+                    (s, ratio(instructions(STOA, s), instructions(rival, s)))
+                    for s in ("db", "fortunes")
+                ],
+                0.5,
+            )
     counts = results.get("counts", {}).get(STOA)
     if counts:
         expected = {"db": 1, "queries": 20, "fortunes": 1}
@@ -311,6 +344,26 @@ def render(results: dict[str, Any]) -> str:
         lines += ["", "### The database scenarios on PostgreSQL (in-process, \u00b5s)", ""]
         lines += measure_tables(
             results, inproc["postgres"], db_scenarios, lambda e: e["best_us"], "\u00b5s"
+        )
+    counted = results.get("instructions", {})
+    if counted:
+        counted_scenarios = [s for s in scenarios if any(s in v for v in counted.values())]
+        lines += [
+            "",
+            "### CPU instructions per request (callgrind)",
+            "",
+            "The same in-process requests counted in instructions by valgrind's callgrind,",
+            "counting switched on only around the requests (after start-up and a warm-up):",
+            f"{', '.join(f'{s} {n}' for s, n in INSTRUCTION_CALLS.items())} requests per "
+            "scenario. Unlike",
+            "times, the counts do not move with whatever else the machine is doing: two",
+            "runs of the same code agree to within a fraction of a percent, so they are the",
+            "steady check on the ratios above (an instruction is not a fixed time: cache",
+            "misses and system calls weigh differently).",
+            "",
+        ]
+        lines += measure_tables(
+            results, counted, counted_scenarios, lambda e: e["instructions"] / 1000, "k instr"
         )
     counts = results.get("counts", {})
     if counts:

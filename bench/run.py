@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +39,7 @@ from common import (
     DATA_DIR,
     DB_SCENARIOS,
     IMPLEMENTATIONS,
+    INSTRUCTION_CALLS,
     REPO_DIR,
     SCENARIOS,
     Implementation,
@@ -147,6 +149,99 @@ def cold_start(names: list[str], stoa_dirs: dict[str, Path], quick: bool) -> dic
             times.append(float(done.stdout.split()[-1]) * 1000)
         results[label] = {"best_ms": min(times), "runs": runs}
     log("cold start done")
+    return results
+
+
+# Those the targets compare (each costs a start-up under valgrind: about half a minute).
+INSTRUCTION_IMPLEMENTATIONS = ("stoa_full", "stoa_min", "django_full", "flask", "falcon", "raw")
+
+
+def instructions(names: list[str], stoa_dirs: dict[str, Path], tmp: Path) -> dict[str, Any]:
+    """Count the CPU instructions per in-process request with callgrind (SQLite).
+
+    One process per implementation (bench/harness.py, mode "instructions"), counting
+    switched on only around the timed requests of each scenario. Deterministic: the same
+    code gives the same count whatever else runs, so two implementations run at a time.
+    """
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        log("valgrind is not installed: no instruction counts (apt-get install valgrind)")
+        return {}
+
+    def count(name: str) -> tuple[str, dict[str, Any]]:
+        out = tmp / f"callgrind-{name}.out"
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+            sys.executable,
+            str(BENCH_DIR / "harness.py"),
+            "--app",
+            name,
+            "--mode",
+            "instructions",
+            "--out",
+            str(tmp / f"callgrind-{name}.json"),
+            "--db-url",
+            database_url("sqlite"),
+            "--scenarios",
+            ",".join(INSTRUCTION_CALLS),
+        ]
+        env = app_environment(IMPLEMENTATIONS[name], database_url("sqlite"), stoa_dirs)
+        found: dict[str, Any] = {}
+        with subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        ) as process:
+            assert process.stdin is not None
+            assert process.stdout is not None
+
+            def control(*args: str) -> None:
+                subprocess.run(
+                    ["callgrind_control", *args, str(process.pid)],
+                    check=True,
+                    capture_output=True,
+                    timeout=60,
+                )
+
+            def answer() -> None:
+                assert process.stdin is not None
+                process.stdin.write("\n")
+                process.stdin.flush()
+
+            for dump, scenario in enumerate(INSTRUCTION_CALLS, start=1):
+                ready = process.stdout.readline().split()
+                if ready != ["ready", scenario]:
+                    raise RuntimeError(f"{name}: expected 'ready {scenario}', got {ready}")
+                control("--zero")
+                control("--instr=on")
+                answer()
+                if process.stdout.readline().strip() != "done":
+                    raise RuntimeError(f"{name} {scenario}: the harness stopped")
+                control("--instr=off")
+                control("--dump")
+                totals = re.search(
+                    r"^totals:\s+(\d+)", Path(f"{out}.{dump}").read_text(), re.MULTILINE
+                )
+                if totals is None:
+                    raise RuntimeError(f"callgrind wrote no totals for {name} {scenario}")
+                found[scenario] = {
+                    "instructions": int(totals.group(1)) / INSTRUCTION_CALLS[scenario]
+                }
+                answer()
+            process.stdin.close()
+            if process.wait(timeout=120) != 0:
+                raise RuntimeError(f"{name}: the instruction count run failed")
+        return name, found
+
+    counted = [name for name in names if name in INSTRUCTION_IMPLEMENTATIONS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(pool.map(count, counted))
+    log("instructions done")
     return results
 
 
@@ -430,6 +525,9 @@ def main() -> None:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--no-e2e", action="store_true", help="skip gunicorn, wrk and memory")
     parser.add_argument("--no-report", action="store_true", help="do not rewrite docs/")
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind instruction counts"
+    )
     args = parser.parse_args()
     names = [name for name in args.only.split(",") if name]
     scenarios = [name for name in args.scenarios.split(",") if name]
@@ -496,6 +594,9 @@ def main() -> None:
                 STOA_PROFILED, "profile", database_url("sqlite"), stoa_dirs, scenarios=profiled
             )
         results["cold_start"] = cold_start(names, stoa_dirs, args.quick)
+        if not args.no_instructions:
+            log("instructions per request (callgrind)")
+            results["instructions"] = instructions(names, stoa_dirs, tmp)
         if not args.no_e2e:
             backend = "postgres" if postgres else "sqlite"
             create_sqlite()
