@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any, cast
+from uuid import UUID
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Mapper, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -110,9 +111,15 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         immediate = connection.get_execution_options().get(IMMEDIATE_OPTION, False)
         # Straight to the driver: SQLAlchemy's statement machinery costs more than a
         # BEGIN, and this runs once per transaction.
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        dbapi = connection.dialect.loaded_dbapi
         cursor = connection.connection.dbapi_connection.cursor()
         try:
-            cursor.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            cursor.execute(statement)
+        except dbapi.Error as exc:
+            # As SQLAlchemy would raise it: "database is locked" is an OperationalError
+            # that the handler answers with 503, not a bare driver error (500).
+            raise DBAPIError.instance(statement, (), exc, dbapi.Error) from exc
         finally:
             cursor.close()
 
@@ -165,6 +172,8 @@ def _get_plan(entity: type[Any]) -> _GetPlan | None:
         and mapper.inherits is None
         and mapper.polymorphic_on is None
         and not mapper.with_polymorphic
+        # Joined eager loads need SQLAlchemy's uniquing of the rows: its own get() does it.
+        and not any(rel.lazy == "joined" for rel in mapper.relationships)
     ):
         plan = _GetPlan(mapper)
     _get_plans[entity] = plan
@@ -172,7 +181,8 @@ def _get_plan(entity: type[Any]) -> _GetPlan | None:
 
 
 def _is_scalar_key(ident: Any) -> bool:
-    return ident is not None and not isinstance(ident, (tuple, list, dict))
+    # The common keys only; any other value (a tuple, a Row, a set...) is SQLAlchemy's to read.
+    return type(ident) in (int, str, UUID)
 
 
 class Databases:
