@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Union
 
 from core.conf import DEFAULTS, LazySettings
@@ -90,7 +89,7 @@ def _check_templates(templates: object) -> list[str]:
     problems = []
     for key in templates:
         if key not in TEMPLATE_KEYS:
-            hint = difflib.get_close_matches(str(key), TEMPLATE_KEYS, n=1, cutoff=0.6)
+            hint = _close_matches(str(key), TEMPLATE_KEYS, n=1, cutoff=0.6)
             fix = (
                 f" Did you mean {hint[0]}?" if hint else f" Known keys: {', '.join(TEMPLATE_KEYS)}."
             )
@@ -116,7 +115,7 @@ def _as_strings(value: object) -> object:
 
 
 def _suggest(name: str, known: Mapping[str, Any]) -> str | None:
-    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
+    matches = _close_matches(name, list(known), n=1, cutoff=0.8)
     return matches[0] if matches else None
 
 
@@ -170,3 +169,9 @@ def _short_repr(value: object) -> str:
 
 
 __all__ = ["DEFAULTS", "setting_types", "validate_settings"]
+
+
+def _close_matches(word: str, possibilities: Sequence[str], *, n: int, cutoff: float) -> list[str]:
+    import difflib  # only when a setting is wrong
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)

@@ -28,10 +28,6 @@ from urllib.parse import urlsplit
 from wsgiref.headers import Headers
 from wsgiref.util import FileWrapper
 
-from whitenoise import WhiteNoise  # type: ignore[import-untyped]
-from whitenoise.responders import NotARegularFileError  # type: ignore[import-untyped]
-from whitenoise.string_utils import decode_path_info  # type: ignore[import-untyped]
-
 from core.conf import settings
 from core.staticfiles.finders import FileSystemFinder, clean_name, get_finder
 from core.staticfiles.urls import get_manifest
@@ -67,6 +63,13 @@ class StaticFilesHandler:
         self.raw_prefix = prefix.encode("utf-8").decode("latin-1")
         self.finder = finder
         self.hashed_names = hashed_names
+        # Imported here: a project with nothing to serve never loads WhiteNoise.
+        from whitenoise import WhiteNoise  # type: ignore[import-untyped]
+        from whitenoise.responders import NotARegularFileError  # type: ignore[import-untyped]
+        from whitenoise.string_utils import decode_path_info  # type: ignore[import-untyped]
+
+        self._decode_path_info = decode_path_info
+        self._not_a_regular_file = NotARegularFileError
         self.whitenoise = WhiteNoise(
             None,  # never called: this class decides what reaches the application
             autorefresh=finder is not None,
@@ -81,7 +84,7 @@ class StaticFilesHandler:
         path_info: str = environ.get("PATH_INFO", "")
         if not path_info.startswith(self.raw_prefix):
             return self.application(environ, start_response)
-        url: str = decode_path_info(path_info)
+        url: str = self._decode_path_info(path_info)
         name = clean_name(url[len(self.prefix) :])
         if name is None:
             security_logger.warning("Refused the static file path %.200r", url)
@@ -100,7 +103,7 @@ class StaticFilesHandler:
             return None
         try:
             return self.whitenoise.find_file_at_path(str(path), url)
-        except (NotARegularFileError, OSError):  # gone since found, or not a plain file
+        except (self._not_a_regular_file, OSError):  # gone since found, or not a plain file
             return None
 
     def serve(

@@ -16,7 +16,6 @@ import logging
 from urllib.parse import quote
 
 from core.conf import per_settings, settings
-from core.staticfiles.storage import load_manifest
 
 logger = logging.getLogger("stoa.staticfiles")
 
@@ -48,6 +47,8 @@ class Manifest:
 @per_settings
 def get_manifest() -> Manifest | None:
     """Return the manifest in STATIC_ROOT, or None without STATIC_ROOT or a manifest."""
+    from core.staticfiles.storage import load_manifest  # loaded only with a STATIC_ROOT
+
     root = settings.STATIC_ROOT
     if root is None:
         return None
