@@ -8,6 +8,7 @@ on an exception or a 4xx/5xx, and closed when the response body is closed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from webob import Response as WebObResponse
 
@@ -59,11 +60,9 @@ class DatabaseMiddleware:
         finally:
             exit_scope(token)
         if scope.active:
-            # WebOb forgets Content-Length when the body iterable is replaced: keep it.
-            length = response.content_length
-            response.app_iter = ClosingIterable(response.app_iter, scope)
-            if length is not None:
-                response.content_length = length
+            # Wrapped in place: WebOb's app_iter setter would drop Content-Length.
+            wrapped: Any = response  # WebOb's stubs leave its _app_iter out
+            wrapped._app_iter = ClosingIterable(wrapped._app_iter, scope)
         return response
 
 
