@@ -291,6 +291,19 @@ def write_chart(results: dict[str, Any]) -> Path:
     return CHART
 
 
+def e2e_method(e2e: dict[str, Any]) -> str:
+    """Describe how the end-to-end numbers were taken (passes of wrk per scenario)."""
+    runs = [run for result in e2e.values() for key, run in result.items() if key != "verify"]
+    passes = max((run.get("passes", 1) for run in runs), default=1)
+    seconds = max((run.get("seconds", 5) for run in runs), default=5)
+    if passes == 1:
+        return f"one run of wrk of {seconds} s per scenario"
+    return (
+        f"the best of {passes} runs of wrk of {seconds} s per scenario (every "
+        "implementation in turn, then again)"
+    )
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     labels = results["labels"]
@@ -430,7 +443,7 @@ def render(results: dict[str, Any]) -> str:
             "",
             f"gunicorn, {2} sync workers, pinned to core 1 (`taskset -c 1`); wrk, 1 thread, 16 "
             "connections, pinned to core 0; 127.0.0.1; "
-            f"{'2' if results['quick'] else '5'} s per scenario after a warm-up; database: "
+            f"{e2e_method(e2e)} after a warm-up; database: "
             f"{results.get('e2e_backend')}. Sync workers close the connection after each",
             "response, for every framework alike.",
             "",

@@ -59,6 +59,9 @@ WORKERS = 2
 SERVER_CPU = "1"
 CLIENT_CPU = "0"
 CONNECTIONS = 16
+# End to end: the best of this many passes of this many seconds per scenario.
+E2E_PASSES = 2
+E2E_SECONDS = 2
 PACKAGES = [
     "stoa",
     "Django",
@@ -394,21 +397,34 @@ def e2e(
     quick: bool,
     tmp: Path,
 ) -> dict[str, Any]:
-    """Serve each implementation with gunicorn; verify over HTTP, then time each scenario."""
-    seconds, warmup = (2, 1) if quick else (5, 1)
+    """Serve each implementation with gunicorn; verify over HTTP, then time each scenario.
+
+    E2E_PASSES passes over every implementation, one after the other, keep each
+    scenario's best pass: a slow spell of the shared machine then costs one pass of one
+    implementation, not its only measurement.
+    """
+    passes = 1 if quick else E2E_PASSES
+    seconds, warmup = (2, 1) if quick else (E2E_SECONDS, 1)
     db_url = database_url(backend)
-    results = {}
-    for name in names:
-        impl = IMPLEMENTATIONS[name]
-        log(f"e2e {backend}: {name}")
-        with gunicorn(impl, app_environment(impl, db_url, stoa_dirs), WORKERS, tmp) as (_, port):
-            result: dict[str, Any] = {"verify": verify_http(port, db_url)}
-            for scenario in scenarios:
-                path, query = SCENARIOS[scenario]
-                target = f"{path}?{query}" if query else path
-                wrk(port, target, warmup)
-                result[scenario] = wrk(port, target, seconds)
-        results[name] = result
+    results: dict[str, dict[str, Any]] = {}
+    for turn in range(passes):
+        for name in names:
+            impl = IMPLEMENTATIONS[name]
+            log(f"e2e {backend}, pass {turn + 1} of {passes}: {name}")
+            env = app_environment(impl, db_url, stoa_dirs)
+            with gunicorn(impl, env, WORKERS, tmp) as (_, port):
+                result = results.setdefault(name, {})
+                if turn == 0:
+                    result["verify"] = verify_http(port, db_url)
+                for scenario in scenarios:
+                    path, query = SCENARIOS[scenario]
+                    target = f"{path}?{query}" if query else path
+                    wrk(port, target, warmup)
+                    run = wrk(port, target, seconds)
+                    run["passes"], run["seconds"] = passes, seconds
+                    best = result.get(scenario)
+                    if best is None or run["requests_per_s"] > best["requests_per_s"]:
+                        result[scenario] = run
     return results
 
 
