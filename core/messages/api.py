@@ -36,7 +36,13 @@ class MessageFailure(ImproperlyConfigured):
 def get_storage(request: Request) -> BaseStorage | None:
     """Return the request's message storage (None without MessageMiddleware)."""
     storage: Any = request.environ.get(ENVIRON_KEY)
-    return storage if isinstance(storage, BaseStorage) else None
+    if isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, type) and issubclass(storage, BaseStorage):
+        # MessageMiddleware leaves the class: the storage is made on first use.
+        made = request.environ[ENVIRON_KEY] = storage(request)
+        return made
+    return None
 
 
 def add_message(

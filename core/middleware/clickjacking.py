@@ -29,7 +29,8 @@ class XFrameOptionsMiddleware:
             if name.lower() == "x-frame-options":
                 return response
         match = request.resolver_match
-        if match is not None and getattr(match.func, "xframe_options_exempt", False):
+        # The function's own attributes: a plain dict lookup, no AttributeError raised.
+        if match is not None and getattr(match.func, "__dict__", {}).get("xframe_options_exempt"):
             return response
         headerlist.append(("X-Frame-Options", self.value))
         return response

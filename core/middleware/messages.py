@@ -31,9 +31,13 @@ class MessageMiddleware:
         self.storage = storage
 
     def __call__(self, request: Request) -> WebObResponse:
-        storage = request.environ[ENVIRON_KEY] = self.storage(request)
+        # The storage is made when the request first uses messages (get_storage()):
+        # a request that never does leaves the stored ones as they are.
+        request.environ[ENVIRON_KEY] = self.storage
         response = self.get_response(request)
         # Rendering shows (and so uses up) messages: do it before deciding what to keep.
         render_if_needed(response)
-        storage.update(response)
+        storage = request.environ.get(ENVIRON_KEY)
+        if isinstance(storage, BaseStorage):
+            storage.update(response)
         return response
