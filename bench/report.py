@@ -497,7 +497,8 @@ def render(results: dict[str, Any]) -> str:
             "",
             "One gunicorn sync worker, /json, /db, /fortunes and /plaintext in turn (wrk);",
             "VmHWM and VmRSS of the worker process from /proc/<pid>/status after the first",
-            "round, VmRSS after the second.",
+            "round, VmRSS after the second (two implementations measured at a time: memory",
+            "does not depend on speed).",
             "",
         ]
         django_peak = memory.get(DJANGO, {}).get("peak_rss_mb")
@@ -588,7 +589,7 @@ def profile_lines(label: str, profile: dict[str, Any]) -> list[str]:
         "",
         f"## Where {label} spends its time",
         "",
-        "cProfile over 2,000 in-process requests per scenario (SQLite). Shares are of own",
+        "cProfile over 1,000 in-process requests per scenario (SQLite). Shares are of own",
         "time; cProfile inflates call-heavy code, so read them as proportions, not costs.",
         "",
     ]

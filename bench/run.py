@@ -98,7 +98,12 @@ def log(message: str) -> None:
 
 
 def inprocess(
-    names: list[str], scenarios: list[str], backend: str, stoa_dirs: dict[str, Path], quick: bool
+    names: list[str],
+    scenarios: list[str],
+    backend: str,
+    stoa_dirs: dict[str, Path],
+    quick: bool,
+    passes: int = 0,
 ) -> dict[str, Any]:
     """Time each implementation's callable for `scenarios` on `backend`.
 
@@ -107,7 +112,7 @@ def inprocess(
     best pass), so a slow spell of the shared machine does not fall on one
     implementation's only measurement.
     """
-    passes = 1 if quick else INPROCESS_PASSES
+    passes = 1 if quick else passes or INPROCESS_PASSES
     rounds, seconds = (3, 0.05) if quick else (3, 0.15)
     results: dict[str, Any] = {}
     for turn in range(passes):
@@ -144,7 +149,7 @@ def precompile(directories: list[Path]) -> None:
 
 def cold_start(names: list[str], stoa_dirs: dict[str, Path], quick: bool) -> dict[str, Any]:
     """Time importing each wsgi module (get_wsgi_application() included) in a fresh interpreter."""
-    runs = 2 if quick else 5
+    runs = 2 if quick else 7
     timer = "import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
     results: dict[str, Any] = {}
     jobs = [(label, code, dict(os.environ)) for label, code in COLD_BASELINES.items()]
@@ -153,9 +158,10 @@ def cold_start(names: list[str], stoa_dirs: dict[str, Path], quick: bool) -> dic
         module, _, attribute = impl.module.partition(":")
         code = f"import {module} as m; m.{attribute}"
         jobs.append((name, code, app_environment(impl, database_url("sqlite"), stoa_dirs)))
-    for label, code, env in jobs:
-        times = []
-        for _ in range(runs):
+    times: dict[str, list[float]] = {label: [] for label, _, _ in jobs}
+    # Round after round over every job, so a slow spell of the machine is shared out.
+    for _ in range(runs):
+        for label, code, env in jobs:
             done = subprocess.run(
                 [sys.executable, "-c", timer.format(code=code)],
                 env=env,
@@ -164,8 +170,9 @@ def cold_start(names: list[str], stoa_dirs: dict[str, Path], quick: bool) -> dic
                 check=True,
                 timeout=60,
             )
-            times.append(float(done.stdout.split()[-1]) * 1000)
-        results[label] = {"best_ms": min(times), "runs": runs}
+            times[label].append(float(done.stdout.split()[-1]) * 1000)
+    for label, found in times.items():
+        results[label] = {"best_ms": min(found), "runs": runs}
     log("cold start done")
     return results
 
@@ -479,11 +486,14 @@ def serve_requests(port: int, count: int) -> int:
 def memory(
     names: list[str], backend: str, stoa_dirs: dict[str, Path], quick: bool, tmp: Path
 ) -> dict[str, Any]:
-    """Peak RSS of a (single) worker after N requests, and its growth over N more."""
+    """Peak RSS of a (single) worker after N requests, and its growth over N more.
+
+    Memory does not depend on speed, so two implementations are measured at a time.
+    """
     requests = 4_000 if quick else 20_000
     db_url = database_url(backend)
-    results = {}
-    for name in names:
+
+    def measure(name: str) -> tuple[str, dict[str, Any]]:
         impl = IMPLEMENTATIONS[name]
         log(f"memory {backend}: {name}")
         with gunicorn(impl, app_environment(impl, db_url, stoa_dirs), 1, tmp) as (process, port):
@@ -494,14 +504,16 @@ def memory(
                 if worker_pids(process.pid) != [worker]:
                     raise RuntimeError(f"{name}: the gunicorn worker was replaced")
                 rounds.append({**status_kb(worker), "requests": served})
-        results[name] = {
+        return name, {
             "requests": [r["requests"] for r in rounds],
             "peak_rss_mb": rounds[0]["VmHWM"] / 1024,
             "rss_after_first_mb": rounds[0]["VmRSS"] / 1024,
             "rss_after_second_mb": rounds[1]["VmRSS"] / 1024,
             "growth_mb": (rounds[1]["VmRSS"] - rounds[0]["VmRSS"]) / 1024,
         }
-    return results
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(measure, names))
 
 
 def status_kb(pid: int) -> dict[str, int]:
@@ -628,7 +640,7 @@ def main() -> None:
         }
         if postgres and db_scenarios:
             results["inprocess"]["postgres"] = inprocess(
-                names, db_scenarios, "postgres", stoa_dirs, args.quick
+                names, db_scenarios, "postgres", stoa_dirs, args.quick, passes=1
             )
         if STOA_PROFILED in names:
             log(f"profile: {STOA_PROFILED}")

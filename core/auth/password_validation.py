@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -128,6 +127,8 @@ class UserAttributeSimilarityValidator:
         """Raise ValidationError if `password` is close to one of the user's attributes."""
         if user is None:
             return
+        from difflib import SequenceMatcher  # only when a password is being set
+
         lowered = password.lower()
         for name in self.user_attributes:
             value = getattr(user, name, None)
