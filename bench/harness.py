@@ -212,7 +212,7 @@ def count_app(app: App, counter: StatementCounter, requests: int = 20) -> dict[s
     return results
 
 
-def profile_app(app: App, scenarios: list[str], calls: int = 1000, top: int = 12) -> dict[str, Any]:
+def profile_app(app: App, scenarios: list[str], calls: int = 500, top: int = 12) -> dict[str, Any]:
     """Profile `calls` requests of each scenario; return the top functions by own time."""
     import cProfile
     import pstats

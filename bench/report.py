@@ -305,8 +305,8 @@ def e2e_method(e2e: dict[str, Any]) -> str:
     if passes == 1:
         return f"one run of wrk of {seconds} s per scenario"
     return (
-        f"the best of {passes} runs of wrk of {seconds} s per scenario (every "
-        "implementation in turn, then again)"
+        f"runs of wrk of {seconds} s: plaintext and json the best of {passes} (every "
+        "implementation in turn, then again), the database scenarios one run"
     )
 
 
@@ -497,8 +497,7 @@ def render(results: dict[str, Any]) -> str:
             "",
             "One gunicorn sync worker, /json, /db, /fortunes and /plaintext in turn (wrk);",
             "VmHWM and VmRSS of the worker process from /proc/<pid>/status after the first",
-            "round, VmRSS after the second (two implementations measured at a time: memory",
-            "does not depend on speed).",
+            "round, VmRSS after the second.",
             "",
         ]
         django_peak = memory.get(DJANGO, {}).get("peak_rss_mb")
@@ -589,7 +588,7 @@ def profile_lines(label: str, profile: dict[str, Any]) -> list[str]:
         "",
         f"## Where {label} spends its time",
         "",
-        "cProfile over 1,000 in-process requests per scenario (SQLite). Shares are of own",
+        "cProfile over 500 in-process requests per scenario (SQLite). Shares are of own",
         "time; cProfile inflates call-heavy code, so read them as proportions, not costs.",
         "",
     ]
