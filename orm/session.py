@@ -330,35 +330,67 @@ class RequestSessions:
         """Return a session for a request (`immediate`: it may write), ready to use."""
         local = self._local
         session: Session | None = getattr(local, "session", None)
-        if session is None or local.busy:
-            if session is not None:  # nested: a session of its own, closed after
+        if session is not None and local.busy:
+            if not local.finished:  # a request inside a request: a session of its own
                 return (self.writers if immediate else self.readers)()
+            # The last request ended its transaction but its body was never closed (a
+            # response replaced on the way out): leave that session to its owner.
+            session = None
+        if session is None:
             session = local.session = self._new_session()
-            local.immediate = None
-        local.busy = True
-        if local.immediate is not immediate:
-            local.immediate = immediate
             if self.hold_connection:
-                cast(Connection, session.bind).execution_options(**{IMMEDIATE_OPTION: immediate})
+                connection = cast(Connection, session.bind)
+                connection.execution_options(**{IMMEDIATE_OPTION: immediate})
+                local.options = connection.get_execution_options()
             else:
                 session.bind = (self.writers if immediate else self.readers).kw["bind"]
+            local.immediate = immediate
+        elif local.immediate is not immediate:
+            local.immediate = immediate
+            if self.hold_connection:
+                connection = cast(Connection, session.bind)
+                connection.execution_options(**{IMMEDIATE_OPTION: immediate})
+                local.options = connection.get_execution_options()
+            else:
+                session.bind = (self.writers if immediate else self.readers).kw["bind"]
+        local.busy = True
+        local.finished = False
         return session
+
+    def finished(self, session: Session) -> None:
+        """Note that `session`'s request has committed or rolled back (its body may remain)."""
+        local = self._local
+        if session is getattr(local, "session", None):
+            local.finished = True
 
     def release(self, session: Session) -> None:
         """Close `session` after its request; keep it (and a SQLite connection) for the next."""
         session.close()
         local = self._local
         if session is not getattr(local, "session", None):
+            if self.hold_connection and isinstance(session.bind, Connection):
+                session.bind.close()  # a session given up on (see acquire)
             return
         local.busy = False
         session.info.clear()
-        if self.hold_connection:
-            connection = cast(Connection, session.bind)
-            if connection.invalidated or connection.closed:
-                local.session = None  # a broken connection: a new one next time
-                connection.close()
-            elif connection.in_transaction():
-                connection.rollback()
+        # Undo what a view may have changed on the session for its own request.
+        session.autoflush = True
+        session.expire_on_commit = False
+        if not self.hold_connection:
+            local.immediate = None  # bind again next time: the view may have changed it
+            return
+        connection = cast(Connection, session.bind)
+        if (
+            connection.invalidated
+            or connection.closed
+            # execution_options() set by the view (an isolation level, say) stay on a
+            # connection: start the next request on a fresh one instead.
+            or connection.get_execution_options() is not local.options
+        ):
+            local.session = None
+            connection.close()
+        elif connection.in_transaction():
+            connection.rollback()
 
     def _new_session(self) -> Session:
         if not self.hold_connection:
@@ -393,9 +425,11 @@ class SessionScope:
         *,
         request: bool = False,
         release: Callable[[Session], None] | None = None,
+        finished: Callable[[Session], None] | None = None,
     ) -> None:
         self._factory = factory
         self._release = release
+        self._finished = finished
         self._session: Session | None = None
         self._savepoint: SessionTransaction | None = None
         self.request = request
@@ -432,6 +466,8 @@ class SessionScope:
             self._session.commit()
         else:
             self._session.rollback()
+        if self._finished is not None:
+            self._finished(self._session)
 
     def close(self) -> None:
         """Close the session and return its connection to the pool."""

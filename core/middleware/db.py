@@ -44,6 +44,7 @@ class DatabaseMiddleware:
             lambda: sessions.acquire(immediate=immediate),
             request=True,
             release=sessions.release,
+            finished=sessions.finished,
         )
         request.environ[SCOPE_KEY] = scope
         token = enter_scope(scope)

@@ -563,3 +563,31 @@ def test_session_info_is_cleared_even_when_the_database_was_not_used(
         assert again.info == {}
     finally:
         sessions.release(again)
+
+
+def test_a_view_turning_autoflush_off_does_not_carry_it_to_the_next_request(
+    sessions: RequestSessions,
+) -> None:
+    session = sessions.acquire(immediate=False)
+    session.autoflush = False
+    sessions.release(session)
+
+    assert sessions.acquire(immediate=False).autoflush is True
+
+
+def test_execution_options_a_view_set_do_not_reach_the_next_request(
+    sessions: RequestSessions, backend: str
+) -> None:
+    session = sessions.acquire(immediate=False)
+    session.connection(execution_options={IMMEDIATE_OPTION: True})
+    session.commit()
+    sessions.release(session)
+
+    following = sessions.acquire(immediate=False)
+    options = following.connection().get_execution_options()
+    assert options.get(IMMEDIATE_OPTION, False) is False
+    following.commit()
+    sessions.release(following)
+    if backend == "sqlite":
+        # The kept connection carried the view's options: it was let go for a fresh one.
+        assert following is not session
