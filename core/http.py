@@ -295,8 +295,6 @@ def _content_type_header(
     key = (cls, content_type, getattr(cls, "default_content_type", None), cls.default_charset)
     known = _CONTENT_TYPES.get(key)
     if known is None:
-        if content_type is not None and "charset=" in content_type.lower():
-            return None  # an explicit charset: WebOb's rules for it apply
         probe = WebObResponse.__new__(cls)
         WebObResponse.__init__(probe, content_type=content_type)
         header = probe.headers.get("Content-Type")

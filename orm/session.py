@@ -315,6 +315,8 @@ class RequestSessions:
     def __init__(self, databases: Databases, alias: str = DEFAULT_ALIAS) -> None:
         self.readers = databases.session_factory(alias, immediate=False)
         self.writers = databases.session_factory(alias, immediate=True)
+        # What a kept (server) session is bound to for a reader or a writer request.
+        self._binds = {False: self.readers.kw["bind"], True: self.writers.kw["bind"]}
         engine = databases.engine(alias)
         url = engine.url
         # An in-memory database is one connection already shared by every thread.
@@ -338,21 +340,15 @@ class RequestSessions:
             session = None
         if session is None:
             session = local.session = self._new_session()
-            if self.hold_connection:
-                connection = cast(Connection, session.bind)
-                connection.execution_options(**{IMMEDIATE_OPTION: immediate})
-                local.options = connection.get_execution_options()
-            else:
-                session.bind = (self.writers if immediate else self.readers).kw["bind"]
-            local.immediate = immediate
-        elif local.immediate is not immediate:
+            local.immediate = None
+        if local.immediate is not immediate:
             local.immediate = immediate
             if self.hold_connection:
                 connection = cast(Connection, session.bind)
                 connection.execution_options(**{IMMEDIATE_OPTION: immediate})
                 local.options = connection.get_execution_options()
             else:
-                session.bind = (self.writers if immediate else self.readers).kw["bind"]
+                session.bind = self._binds[immediate]
         local.busy = True
         local.finished = False
         return session

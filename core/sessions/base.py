@@ -7,6 +7,7 @@ that never touches the session costs nothing; values must be JSON-serialisable.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator, MutableMapping
@@ -72,6 +73,21 @@ class SessionBase(MutableMapping[str, Any]):
     def exists(self, session_key: str) -> bool:
         """Tell whether a live session is stored under `session_key`."""
         raise NotImplementedError
+
+    def decode_stored(self, stored: str | bytes | None) -> dict[str, Any]:
+        """Return the data a backend found (JSON), or {} and no key when there is none.
+
+        A missing, unreadable or non-object value means the key names no session: a
+        key the client made up is never adopted.
+        """
+        try:
+            data = json.loads(stored) if stored is not None else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            self.session_key = None
+            return {}
+        return data
 
     def save(self, must_create: bool = False) -> None:
         """Store the data, under a new key if there is none yet."""

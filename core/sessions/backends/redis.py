@@ -42,17 +42,10 @@ class SessionStore(SessionBase):
 
     def load(self) -> dict[str, Any]:
         """Return the data of a live session; {} and no key for an unknown one."""
-        data: object = None
+        stored = None
         if is_valid_key(self.session_key):
             stored = cast(bytes | None, get_client().get(KEY_PREFIX + str(self.session_key)))
-            try:
-                data = json.loads(stored) if stored is not None else None
-            except ValueError:
-                data = None
-        if not isinstance(data, dict):
-            self.session_key = None  # a key the client made up is never adopted
-            return {}
-        return data
+        return self.decode_stored(stored)
 
     def exists(self, session_key: str) -> bool:
         """Tell whether a live session is stored under `session_key`."""
