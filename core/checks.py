@@ -220,6 +220,7 @@ def run_deploy_checks() -> list[CheckMessage]:
         messages.extend(check(values))
     for check in (_check_cookies, _check_https, _check_headers, _check_database):
         messages.extend(check(values))
+    messages.extend(_check_proxies(values))
     return messages
 
 
@@ -395,5 +396,23 @@ def _check_database(values: dict[str, Any]) -> list[CheckMessage]:
             "The default database is SQLite: fine for one server, but several gunicorn "
             "workers queue on its single writer and several hosts cannot share it. Use "
             "PostgreSQL in production (DATABASE_URL=postgresql+psycopg://...).",
+        )
+    ]
+
+
+def _check_proxies(values: dict[str, Any]) -> list[CheckMessage]:
+    if values.get("TRUSTED_PROXIES"):
+        return []
+    trusting = [
+        name for name in ("SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST") if values.get(name)
+    ]
+    if not trusting:
+        return []
+    return [
+        _warning(
+            "security.W031",
+            f"{' and '.join(trusting)} trust(s) the forwarded headers of any peer, so a "
+            f"client that reaches the server directly can claim https or another host. Set "
+            f"TRUSTED_PROXIES to the proxy's addresses, e.g. TRUSTED_PROXIES = ['127.0.0.1'].",
         )
     ]

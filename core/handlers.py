@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 from urllib.parse import quote
@@ -60,8 +60,11 @@ class WSGIHandler:
         self.debug = settings.DEBUG
         self.append_slash = settings.APPEND_SLASH
         self.max_body = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
         self.use_x_forwarded_host = settings.USE_X_FORWARDED_HOST
+        # None unless a proxy setting is used: the request path then pays one test.
+        self.forwarded = _forwarded_headers(
+            settings.TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER, self.use_x_forwarded_host
+        )
         self.resolver = get_resolver()
         self.resolver.reverse_dict()
         self.templates = get_engine()
@@ -96,11 +99,8 @@ class WSGIHandler:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         body_input = environ.get("wsgi.input")
-        if (
-            self.proxy_ssl_header
-            and environ.get(self.proxy_ssl_header[0]) == self.proxy_ssl_header[1]
-        ):
-            environ["wsgi.url_scheme"] = "https"
+        if self.forwarded:
+            self.forwarded(environ)
         try:
             host = request.get_host()
             if self.use_x_forwarded_host:
@@ -250,6 +250,26 @@ class WSGIHandler:
             f"header values must be a single line."
         )
         return self.server_error(request, error)
+
+
+def _forwarded_headers(
+    trusted_proxies: list[str], ssl_header: tuple[str, str] | None, forwarded_host: bool
+) -> Callable[[WSGIEnvironment], None] | None:
+    """Return what applies the proxy settings to an environ, or None if none is used."""
+    if trusted_proxies:
+        from core.proxies import TrustedProxies
+
+        return TrustedProxies(trusted_proxies, ssl_header=ssl_header, forwarded_host=forwarded_host)
+    if ssl_header is None:
+        return None
+    key, value = ssl_header
+
+    def mark_https(environ: WSGIEnvironment) -> None:
+        # No TRUSTED_PROXIES: the header is believed from any peer (Django's behaviour).
+        if environ.get(key) == value:
+            environ["wsgi.url_scheme"] = "https"
+
+    return mark_https
 
 
 def _database_unavailable(exc: Exception) -> bool:

@@ -102,6 +102,15 @@ class Request(BaseRequest):
         return str(host)
 
     @property
+    def client_addr(self) -> str | None:
+        """The client's address: REMOTE_ADDR, never a header that a client could forge.
+
+        (WebOb's own reads X-Forwarded-For from anyone.) Behind a proxy, TRUSTED_PROXIES
+        sets REMOTE_ADDR to the address the proxy saw.
+        """
+        return self.remote_addr
+
+    @property
     def GET(self) -> GetDict:  # noqa: N802 (WebOb's name)
         """The query string's fields."""
         try:

@@ -121,6 +121,7 @@ class LazySettings:
     DATA_UPLOAD_MAX_NUMBER_FIELDS: int | None
     USE_X_FORWARDED_HOST: bool
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
+    TRUSTED_PROXIES: list[str]
     LOGIN_URL: str
     LOGIN_REDIRECT_URL: str
     SECURE_CONTENT_TYPE_NOSNIFF: bool

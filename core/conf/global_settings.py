@@ -81,6 +81,11 @@ USE_X_FORWARDED_HOST = False
 # ("HTTP_X_FORWARDED_PROTO", "https"). None trusts no header.
 SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
 
+# Addresses or networks of the proxies in front of the site, e.g. ["127.0.0.1"]. A request
+# from one of them gets REMOTE_ADDR from X-Forwarded-For, and only from them are the two
+# settings above believed. Empty: X-Forwarded-For is ignored and the two trust any peer.
+TRUSTED_PROXIES: list[str] = []
+
 # Where `login_required` sends anonymous users and where login sends them by default.
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

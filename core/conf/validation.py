@@ -80,6 +80,27 @@ def _check_semantics(values: Mapping[str, Any]) -> list[str]:
             "SECURE_PROXY_SSL_HEADER names a WSGI environ key, which starts with HTTP_: "
             "e.g. ('HTTP_X_FORWARDED_PROTO', 'https')."
         )
+    problems.extend(_check_trusted_proxies(values.get("TRUSTED_PROXIES")))
+    return problems
+
+
+def _check_trusted_proxies(proxies: object) -> list[str]:
+    if not isinstance(proxies, list | tuple) or not proxies:
+        return []
+    from core.proxies import parse_proxy  # only when the setting is used
+
+    problems = []
+    for entry in proxies:
+        if not isinstance(entry, str):
+            continue  # the type check reports it
+        try:
+            parse_proxy(entry)
+        except ValueError:
+            problems.append(
+                f"TRUSTED_PROXIES entry {entry!r} is not an IP address or network: list the "
+                f"addresses the proxies connect from, e.g. ['127.0.0.1', '10.0.0.0/24'] "
+                f"(host names are not looked up)."
+            )
     return problems
 
 

@@ -78,6 +78,8 @@ def test_hardened_settings_pass(hardened: Any) -> None:
         ("X_FRAME_OPTIONS", "SAMEORIGIN", "security.W019"),
         ("SECURE_CONTENT_TYPE_NOSNIFF", False, "security.W006"),
         ("DATABASES", {"default": "sqlite:///db.sqlite3"}, "db.W003"),
+        ("SECURE_PROXY_SSL_HEADER", ("HTTP_X_FORWARDED_PROTO", "https"), "security.W031"),
+        ("USE_X_FORWARDED_HOST", True, "security.W031"),
     ],
 )
 def test_each_problem_is_reported_alone(
@@ -86,6 +88,14 @@ def test_each_problem_is_reported_alone(
     setattr(hardened, name, value)
 
     assert ids() == [expected]
+
+
+def test_proxy_headers_trusted_from_the_named_proxies_pass(hardened: Any) -> None:
+    hardened.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    hardened.USE_X_FORWARDED_HOST = True
+    hardened.TRUSTED_PROXIES = ["127.0.0.1"]
+
+    assert ids() == []
 
 
 def test_csrf_cookie_secure_does_not_matter_with_sessions(hardened: Any) -> None:

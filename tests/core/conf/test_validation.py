@@ -117,6 +117,24 @@ def test_proxy_ssl_header_must_name_an_environ_key() -> None:
     assert "SECURE_PROXY_SSL_HEADER names a WSGI environ key" in report
 
 
+def test_trusted_proxies_take_addresses_and_networks() -> None:
+    assert problems(TRUSTED_PROXIES=["127.0.0.1", "::1", "10.0.0.0/24", "fd00::/8"]) == ""
+
+
+@pytest.mark.parametrize("entry", ["nginx.internal", "10.0.0.0/33", "127.0.0.1:80", ""])
+def test_trusted_proxies_entry_that_is_no_address_is_reported(entry: str) -> None:
+    report = problems(TRUSTED_PROXIES=[entry])
+
+    assert f"TRUSTED_PROXIES entry {entry!r} is not an IP address or network" in report
+    assert "e.g. ['127.0.0.1', '10.0.0.0/24']" in report
+
+
+def test_trusted_proxies_as_a_string_is_reported() -> None:
+    report = problems(TRUSTED_PROXIES="127.0.0.1")
+
+    assert "TRUSTED_PROXIES must be a list of strings, not str" in report
+
+
 def test_unknown_templates_key_suggests_the_right_one() -> None:
     report = problems(TEMPLATES={"DIR": []})
 
