@@ -7,7 +7,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-from orm.migrations import _include_name
+from orm.migrations.autogenerate import compare_options
 
 config = context.config
 metadata = config.attributes["metadata"]
@@ -17,8 +17,7 @@ def _options(dialect_name: str) -> dict[str, Any]:
     sqlite = dialect_name == "sqlite"
     return {
         "target_metadata": metadata,
-        "compare_type": True,
-        "include_name": _include_name,
+        **compare_options(),
         # SQLite cannot ALTER most things: batch mode copies the table instead.
         "render_as_batch": sqlite,
         # One transaction per migration: a failure keeps every earlier one applied.

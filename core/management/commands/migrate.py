@@ -7,6 +7,7 @@ from typing import Any
 from core.db import project_migrations
 from core.management.base import BaseCommand, CommandError, CommandParser
 from orm.exceptions import MigrationError
+from orm.migrations import Revision
 
 
 class Command(BaseCommand):
@@ -16,10 +17,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "target",
             nargs="?",
-            help="A migration id (or a unique prefix of one), or 'zero'. Default: the latest.",
+            help="A migration: its number (0002), file name, or Alembic id (or a unique "
+            "prefix of one); 'zero' unapplies them all. Default: the latest.",
         )
         parser.add_argument(
             "--plan", action="store_true", help="Show what would run, and run nothing."
+        )
+        faking = parser.add_mutually_exclusive_group()
+        faking.add_argument(
+            "--fake",
+            action="store_true",
+            help="Mark the migrations as applied (or unapplied) without running them.",
+        )
+        faking.add_argument(
+            "--fake-initial",
+            action="store_true",
+            help="Mark as applied, without running them, the first migrations whose tables "
+            "all exist already (adopting an existing database); run the rest.",
         )
 
     def handle(self, **options: Any) -> None:
@@ -34,21 +48,27 @@ class Command(BaseCommand):
                 self.stdout.write("No migrations to apply.\n")
                 return
             verb = "Applying" if direction == "upgrade" else "Unapplying"
-            messages = {step.id: step.message for step in steps}
+            revisions = {step.id: step for step in steps}
 
-            def report(_direction: str, revision: str) -> None:
-                self.stdout.write(f"  {verb} {revision} {messages.get(revision, '')}... OK\n")
+            def report(_direction: str, revision: str, faked: bool) -> None:
+                step = revisions.get(revision)
+                name = step.name if step is not None else revision
+                self.stdout.write(f"  {verb} {name}... {'FAKED' if faked else 'OK'}\n")
                 self.stdout.flush()
 
             self.stdout.write(f"Running migrations ({direction}):\n")
-            migrations.migrate(target, report=report)
+            migrations.migrate(
+                target, report=report, fake=options["fake"], fake_initial=options["fake_initial"]
+            )
         except MigrationError as exc:
             raise CommandError(str(exc)) from None
 
-    def _show_plan(self, direction: str, steps: list[Any]) -> None:
+    def _show_plan(self, direction: str, steps: list[Revision]) -> None:
         if not steps:
             self.stdout.write("Planned operations: none.\n")
             return
         self.stdout.write(f"Planned operations ({direction}):\n")
         for step in steps:
-            self.stdout.write(f"  {step.id} {step.message}\n")
+            self.stdout.write(
+                f"  {step.name}  {step.message.splitlines()[0] if step.message else ''}\n"
+            )

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from core.db import project_migrations
-from core.management.base import BaseCommand, CommandError
+from core.management.base import BaseCommand, CommandError, CommandParser
 from orm.exceptions import MigrationError
 
 
 class Command(BaseCommand):
     help = "List the migrations, oldest first; [X] marks the applied ones."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "-v", "--verbose", action="store_true", help="Also show each one's Alembic id."
+        )
 
     def handle(self, **options: Any) -> None:
         try:
@@ -22,4 +27,5 @@ class Command(BaseCommand):
             return
         for revision in revisions:
             mark = "X" if revision.applied else " "
-            self.stdout.write(f"[{mark}] {revision.id} {revision.message}\n")
+            extra = f"  ({revision.id})" if options["verbose"] else ""
+            self.stdout.write(f"[{mark}] {revision.name}{extra}\n")

@@ -13,7 +13,10 @@ class Command(BaseCommand):
     help = "Print the SQL of a migration (from its parent to it), without running it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("revision", help="A migration id, or a unique prefix of one.")
+        parser.add_argument(
+            "revision",
+            help="A migration: its number (0002), file name, or Alembic id (or a unique prefix).",
+        )
 
     def handle(self, **options: Any) -> None:
         try:
