@@ -40,6 +40,10 @@ VERSION_TABLE = autogenerate.VERSION_TABLE
 Report = Callable[[str, str, bool], None]
 
 
+class DatabaseAheadError(MigrationError):
+    """The database is at a migration that no file in the project has."""
+
+
 @dataclass(frozen=True)
 class Revision:
     """One migration: its Alembic id, file name, message and whether the database has it."""
@@ -164,11 +168,12 @@ class Migrations:
             return set()
         unknown = [revision for revision in current if _lookup(script, revision) is None]
         if unknown:
-            raise MigrationError(
+            raise DatabaseAheadError(
                 f"The database is at migration {', '.join(unknown)}, which no file in "
                 f"{self.directory} has: the database is ahead of these files. Get the "
                 f"missing migration files (e.g. pull them), or migrate the database back "
-                f"from a checkout that has them."
+                f"from a checkout that has them (or, if its schema matches one of these "
+                f"files, record that with 'migrate NAME --fake')."
             )
         return {s.revision for s in script.iterate_revisions(current, "base")}
 
@@ -386,8 +391,15 @@ class Migrations:
         the migrations as applied without running them; `fake_initial` does so only for
         the first pending ones whose tables all exist already (adopting a database).
         """
-        direction, steps = self.plan(target)
         resolved = self.resolve(target)
+        try:
+            direction, steps = self.plan(target)
+        except DatabaseAheadError:
+            if not fake:
+                raise
+            # The database's revision is unknown here: record the target in its place.
+            command.stamp(self.config(), resolved, purge=True)
+            return [resolved]
         if fake:
             return self._fake(direction, steps, resolved, report)
         done: list[str] = []
@@ -415,8 +427,11 @@ class Migrations:
         except Exception as exc:
             at = ", ".join(self.name(r) for r in self.current()) or "no migration (empty)"
             failed = next((s.name for s in steps if s.id not in done), "?")
+            error = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            detail = (str(error).strip().splitlines() or [""])[0]
             raise MigrationError(
-                f"Migration {failed} failed: {type(exc).__name__}: {exc}. The database is at {at}."
+                f"Migration {failed} failed: {type(error).__name__}: {detail}. "
+                f"The database is at {at}."
             ) from exc
         return done
 
@@ -440,42 +455,38 @@ class Migrations:
 
     def _already_there(self, steps: list[Revision]) -> list[Revision]:
         """Return the leading pending migrations whose tables and columns all exist."""
-        with self.engine.connect() as connection:
-            inspector = inspect(connection)
-            existing = {
-                name: {column["name"] for column in inspector.get_columns(name)}
-                for name in inspector.get_table_names()
-            }
+        existing = _columns(self.engine)
         present: list[Revision] = []
-        for step, created in zip(steps, self._tables_created(steps), strict=True):
-            if not any(table in existing for table in created):
-                break  # creates nothing, or nothing of it is there: it runs for real
-            missing = sorted(
-                f"{table}.{column}" if table in existing else table
-                for table, columns in created.items()
-                for column in (sorted(columns) if table in existing else [""])
-                if table not in existing or column not in existing[table]
+        for step, added in zip(steps, self._schema_added(steps), strict=True):
+            wanted = sorted(
+                f"{table}.{column}" for table, columns in added.items() for column in columns
             )
+            there = [name for name in wanted if _has(existing, name)]
+            if not there:
+                break  # adds nothing, or nothing of it is there: it runs for real
+            missing = [name for name in wanted if not _has(existing, name)]
             if missing:
                 raise MigrationError(
-                    f"Migration {step.name} creates tables that are only partly there "
-                    f"(missing: {', '.join(missing)}): the database matches it neither before "
-                    f"nor after, so it can be neither faked nor run; fix the schema by hand."
+                    f"Migration {step.name} adds columns that are only partly there "
+                    f"(missing: {', '.join(missing[:5])}): the database matches it neither "
+                    f"before nor after, so it can be neither faked nor run; fix the schema "
+                    f"by hand first."
                 )
             present.append(step)
         return present
 
-    def _tables_created(self, steps: list[Revision]) -> list[dict[str, set[str]]]:
-        """Return, for each migration, the tables it creates and their columns (on SQLite)."""
-        created: list[dict[str, set[str]]] = []
+    def _schema_added(self, steps: list[Revision]) -> list[dict[str, set[str]]]:
+        """Return, for each migration, the columns it adds, by table (run on scratch SQLite)."""
+        added: list[dict[str, set[str]]] = []
         with self._scratch(target=self._parent_of(steps[0])) as scratch:
             before = _columns(scratch.engine)
             for step in steps:
                 scratch.migrate(step.id)
                 after = _columns(scratch.engine)
-                created.append({name: after[name] for name in after.keys() - before.keys()})
+                delta = {name: columns - before.get(name, set()) for name, columns in after.items()}
+                added.append({name: columns for name, columns in delta.items() if columns})
                 before = after
-        return created
+        return added
 
     def _parent_of(self, step: Revision) -> str:
         found = _lookup(self.script, step.id)
@@ -567,6 +578,11 @@ def _lookup(script: ScriptDirectory, revision: str) -> Script | None:
 def _number(name: str) -> int | None:
     found = NUMBERED.match(name)
     return int(found.group(1)) if found else None
+
+
+def _has(existing: dict[str, set[str]], name: str) -> bool:
+    table, _, column = name.partition(".")
+    return column in existing.get(table, set())
 
 
 def _columns(engine: Engine) -> dict[str, set[str]]:

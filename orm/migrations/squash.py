@@ -183,10 +183,10 @@ def _render(parts: list[_Module], *, revision: str, down: object, depends: list[
     ]
     if "from collections.abc import Sequence" not in imports:
         lines.insert(6, "from collections.abc import Sequence")
-    lines += [f"\n{text}\n" for text in helpers.values()]
+    lines += [f"\n\n{text}" for text in helpers.values()]
     for part in parts:
-        lines += ["", part.upgrade, "", part.downgrade, ""]
-    lines += ["", "def upgrade() -> None:"]
+        lines += ["", "", part.upgrade, "", "", part.downgrade]
+    lines += ["", "", "def upgrade() -> None:"]
     lines += [f"    _upgrade_{suffix}()" for suffix in suffixes]
     lines += ["", "", "def downgrade() -> None:"]
     lines += [f"    _downgrade_{suffix}()" for suffix in reversed(suffixes)]

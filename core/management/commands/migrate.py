@@ -8,6 +8,7 @@ from core.db import project_migrations
 from core.management.base import BaseCommand, CommandError, CommandParser
 from orm.exceptions import MigrationError
 from orm.migrations import Revision
+from orm.migrations.history import DatabaseAheadError
 
 
 class Command(BaseCommand):
@@ -40,7 +41,16 @@ class Command(BaseCommand):
         migrations = project_migrations()
         target = options["target"]
         try:
-            direction, steps = migrations.plan(target)
+            try:
+                direction, steps = migrations.plan(target)
+            except DatabaseAheadError:
+                if not (options["fake"] and target):
+                    raise
+                # A database ahead of the files can still be told where it really is.
+                migrations.migrate(target, fake=True)
+                name = migrations.name(migrations.resolve(target))
+                self.stdout.write(f"Recorded the database as at {name} (faked).\n")
+                return
             if options["plan"]:
                 self._show_plan(direction, steps)
                 return
