@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from webob import Response as WebObResponse
@@ -152,13 +151,10 @@ class WSGIHandler:
             or self.resolver.resolve(path + "/") is None
         ):
             return None
-        location = quote(request.script_name + path + "/", safe="/:@!$&'()*+,;=~")
+        location = request.get_full_path(force_append_slash=True)
         if location.startswith("//"):
             # Never a protocol-relative URL: //evil.example/ would leave the site.
             location = "/%2F" + location[2:]
-        query = request.environ.get("QUERY_STRING")
-        if query:
-            location += "?" + query
         return Response(status=301, location=location)
 
     def response_for_exception(self, request: Request, exc: Exception) -> WebObResponse:

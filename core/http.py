@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import webob.exc
 from webob import Response as WebObResponse
 from webob.exc import (
     HTTPBadRequest,
@@ -17,20 +19,15 @@ from webob.exc import (
     HTTPError,
     HTTPException,
     HTTPForbidden,
-    HTTPFound,
     HTTPGone,
     HTTPInternalServerError,
     HTTPMethodNotAllowed,
-    HTTPMovedPermanently,
     HTTPNotFound,
     HTTPNotImplemented,
     HTTPNotModified,
-    HTTPPermanentRedirect,
     HTTPRedirection,
     HTTPRequestEntityTooLarge,
-    HTTPSeeOther,
     HTTPServiceUnavailable,
-    HTTPTemporaryRedirect,
     HTTPTooManyRequests,
     HTTPUnauthorized,
     HTTPUnprocessableEntity,
@@ -40,7 +37,8 @@ from webob.request import BaseRequest, DisconnectionError
 from webob.util import status_reasons
 
 from core.conf import settings
-from core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from core.encoding import escape_uri_path, iri_to_uri
+from core.exceptions import BadRequest, DisallowedRedirect, RequestDataTooBig, TooManyFieldsSent
 from core.hosts import validate_host
 
 if TYPE_CHECKING:
@@ -54,6 +52,10 @@ Http404 = HTTPNotFound
 _BODY_CHECKED = "stoa.body_checked"
 _UNSET: Any = object()
 HOST_KEY = "stoa.host"
+# What browsers skip or drop before they read a URL's scheme.
+_URL_BLANKS = "".join(map(chr, range(0x21)))
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class Request(BaseRequest):
@@ -100,6 +102,22 @@ class Request(BaseRequest):
         if host is None:
             host = self.environ[HOST_KEY] = validate_host(self.environ)
         return str(host)
+
+    def get_full_path(self, force_append_slash: bool = False) -> str:
+        """Return the path and query string as a URI: `/caf%C3%A9/?q=%E2%98%83`.
+
+        The path is encoded from its decoded form, the query from the bytes the client
+        sent, so the result is fit for a Location header or a `?next=` value.
+        """
+        path = self.script_name + self.path_info
+        if force_append_slash and not path.endswith("/"):
+            path += "/"
+        full_path = escape_uri_path(path)
+        query = self.environ.get("QUERY_STRING")
+        if query:
+            # PEP 3333: the server's bytes, each as one latin-1 character.
+            full_path += "?" + iri_to_uri(query.encode("latin-1", "replace"))
+        return full_path
 
     @property
     def client_addr(self) -> str | None:
@@ -204,15 +222,70 @@ def _check_field_count(fields: MultiDict[str, Any] | NoVars) -> None:
         )
 
 
+def url_scheme(url: str) -> str | None:
+    """Return the scheme a browser reads in `url`, in lower case; None for a relative URL.
+
+    Browsers skip leading blanks and drop tabs and newlines first: `"\tjava\nscript:x"`
+    is a javascript: URL to them.
+    """
+    scheme = _SCHEME.match(url.lstrip(_URL_BLANKS).translate(_URL_DROPPED))
+    return scheme.group(1).lower() if scheme is not None else None
+
+
+def location_header(url: str, allowed_schemes: frozenset[str]) -> str:
+    """Return `url` as a Location header value: an IRI encoded to a URI, its scheme checked.
+
+    Raise DisallowedRedirect (a 400, logged on the security logger) when the URL names a
+    scheme not in `allowed_schemes`, as `javascript:` or `data:` would.
+    """
+    scheme = url_scheme(url)
+    if scheme is not None and scheme not in allowed_schemes:
+        raise DisallowedRedirect(
+            f"Refusing to redirect to {url[:40]!r}: the scheme {scheme[:20]!r} is not one "
+            f"of {', '.join(sorted(allowed_schemes))} (a response class may allow more in "
+            f"its allowed_schemes)."
+        )
+    return iri_to_uri(url)
+
+
+def _get_location(response: WebObResponse) -> str | None:
+    value: str | None = response.headers.get("Location")
+    return value
+
+
+def _set_location(response: WebObResponse, value: str | None) -> None:
+    if value is None:
+        _del_location(response)
+        return
+    allowed: frozenset[str] = getattr(response, "allowed_schemes", ALLOWED_SCHEMES)
+    response.headers["Location"] = location_header(str(value), allowed)
+
+
+def _del_location(response: WebObResponse) -> None:
+    if "Location" in response.headers:
+        del response.headers["Location"]
+
+
+# The schemes a redirect may name; a relative reference (no scheme) is always allowed.
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+# The Location of every response class of the framework: encoded, its scheme checked.
+LOCATION = property(_get_location, _set_location, _del_location, "The Location header.")
+
+
 class Response(WebObResponse):
     """An HTTP response: WebOb's, HTML and UTF-8 by default.
 
-    A Location header is sent as the view set it: RFC 9110 allows relative references,
-    and so no absolute URL is ever built from the client's Host header.
+    A Location is sent as set, except that what a URI cannot hold is percent-encoded
+    (`/café/` goes out as `/caf%C3%A9/`) and a scheme outside `allowed_schemes` is
+    refused with DisallowedRedirect. RFC 9110 allows relative references, and so no
+    absolute URL is ever built from the client's Host header.
     """
 
     default_content_type = "text/html"
     default_charset = "UTF-8"
+    # The schemes a Location may name; a subclass may add one (an app's deep links).
+    allowed_schemes: frozenset[str] = ALLOWED_SCHEMES
+    location = LOCATION
 
     def __init__(
         self,
@@ -315,6 +388,39 @@ def _content_type_header(
     return known
 
 
+class _CheckedLocation:
+    """Give a webob.exc redirect class the Location handling of Response."""
+
+    allowed_schemes: frozenset[str] = ALLOWED_SCHEMES
+    location = LOCATION
+
+    def __init__(self, *args: Any, location: str | None = None, **kwargs: Any) -> None:
+        # Encoded before WebOb sees it: WebOb refuses a raw newline with a ValueError.
+        if location is not None:
+            location = location_header(str(location), self.allowed_schemes)
+        super().__init__(*args, location=location, **kwargs)  # type: ignore[call-arg]
+
+
+class HTTPMovedPermanently(_CheckedLocation, webob.exc.HTTPMovedPermanently):
+    """301, its Location encoded and checked as Response's is."""
+
+
+class HTTPFound(_CheckedLocation, webob.exc.HTTPFound):
+    """302, its Location encoded and checked as Response's is."""
+
+
+class HTTPSeeOther(_CheckedLocation, webob.exc.HTTPSeeOther):
+    """303, its Location encoded and checked as Response's is."""
+
+
+class HTTPTemporaryRedirect(_CheckedLocation, webob.exc.HTTPTemporaryRedirect):
+    """307, its Location encoded and checked as Response's is."""
+
+
+class HTTPPermanentRedirect(_CheckedLocation, webob.exc.HTTPPermanentRedirect):
+    """308, its Location encoded and checked as Response's is."""
+
+
 class JsonResponse(Response):
     """A response whose body is `data` encoded as JSON.
 
@@ -354,6 +460,7 @@ class JsonResponse(Response):
 
 
 __all__ = [
+    "ALLOWED_SCHEMES",
     "BadRequest",
     "HTTPBadRequest",
     "HTTPConflict",
@@ -381,4 +488,6 @@ __all__ = [
     "JsonResponse",
     "Request",
     "Response",
+    "location_header",
+    "url_scheme",
 ]

@@ -31,7 +31,7 @@ def user_passes_test(
         def wrapped(request: Request, *args: Any, **kwargs: Any) -> Any:
             if test_func(request.user):
                 return view(request, *args, **kwargs)
-            return redirect_to_login(request.path_qs, login_url, redirect_field_name)
+            return redirect_to_login(request.get_full_path(), login_url, redirect_field_name)
 
         return wrapped
 

@@ -61,7 +61,7 @@ class AccessMixin:
         if self.raise_exception or self.request.user.is_authenticated:
             raise PermissionDenied(self.get_permission_denied_message())
         return redirect_to_login(
-            self.request.path_qs, self.get_login_url(), self.get_redirect_field_name()
+            self.request.get_full_path(), self.get_login_url(), self.get_redirect_field_name()
         )
 
 

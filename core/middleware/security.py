@@ -64,7 +64,7 @@ class SecurityMiddleware:
     def https_redirect(self, request: Request) -> Response:
         """Answer 301 to the same URL on https (SECURE_SSL_HOST, or the validated Host)."""
         host = self.redirect_host or request.get_host()
-        return Response(status=301, location=f"https://{host}{request.path_qs}")
+        return Response(status=301, location=f"https://{host}{request.get_full_path()}")
 
     def add_headers(self, request: Request, response: WebObResponse) -> None:
         """Set the security headers the response does not already have."""
