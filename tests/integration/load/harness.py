@@ -60,6 +60,7 @@ REQUESTS: dict[str, tuple[str, str, bool]] = {
     "json": ("GET", "/load/ping/", False),
     "db": ("GET", "/load/stats/", False),
     "write": ("POST", "/load/write/", True),
+    "slow": ("POST", "/load/slow/", True),
     "safe": ("POST", "/load/counter/safe/", False),
     "naive": ("POST", "/load/counter/naive/", False),
     "backend": ("GET", "/load/backend/", False),
@@ -238,12 +239,18 @@ def serve(
         stop_server(process)
 
 
+def new_token() -> str:
+    """A token for one write, unique across the run."""
+    return secrets.token_hex(12)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """One request and its answer: a status, or the transport error instead."""
 
     kind: str
     started: float
+    finished: float
     status: int | None = None
     retry_after: str | None = None
     error: str | None = None
@@ -262,10 +269,15 @@ class Outcome:
         return self.status == 503 and bool(self.retry_after)
 
 
-def send(port: int, kind: str, query: str = "") -> Outcome:
-    """Send one request of `kind` to 127.0.0.1:`port` and record its answer."""
+def send(port: int, kind: str, query: str = "", token: str | None = None) -> Outcome:
+    """Send one request of `kind` to 127.0.0.1:`port` and record its answer.
+
+    A kind that writes carries a token (`token`, or a new random one) in its query
+    string; `query` is appended to it (`&seconds=20`).
+    """
     method, path, tokened = REQUESTS[kind]
-    token = secrets.token_hex(12) if tokened else None
+    if tokened and token is None:
+        token = new_token()
     target = path + (f"?token={token}" if token else "") + query
     started = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
@@ -275,9 +287,11 @@ def send(port: int, kind: str, query: str = "") -> Outcome:
         response = connection.getresponse()
         content = response.read().decode("utf-8", "replace")
     except (OSError, http.client.HTTPException) as exc:
-        return Outcome(kind, started, error=f"{type(exc).__name__}: {exc}", token=token)
+        error = f"{type(exc).__name__}: {exc}"
+        return Outcome(kind, started, time.monotonic(), error=error, token=token)
     finally:
         connection.close()
+    finished = time.monotonic()
     parsed: dict[str, Any] | None = None
     if response.getheader("Content-Type", "").startswith("application/json"):
         parsed = json.loads(content)
@@ -285,6 +299,7 @@ def send(port: int, kind: str, query: str = "") -> Outcome:
     return Outcome(
         kind,
         started,
+        finished,
         status=response.status,
         retry_after=response.getheader("Retry-After"),
         token=token,
