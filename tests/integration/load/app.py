@@ -111,9 +111,13 @@ class SlowWrite(View):
 
 
 class Backend(View):
+    """Name the PostgreSQL backend serving this request, and who opened its connection."""
+
     def get(self, request):
-        backend = request.db.scalar(text("SELECT pg_backend_pid()"))
-        return JsonResponse({{"pid": os.getpid(), "backend": backend}})
+        row = request.db.execute(
+            text("SELECT pg_backend_pid(), current_setting('application_name')")
+        ).one()
+        return JsonResponse({{"pid": os.getpid(), "backend": row[0], "opened_by": row[1]}})
 '''
 
 URLS = '''"""URLs of the load-test app."""
