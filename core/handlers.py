@@ -67,6 +67,8 @@ class WSGIHandler:
         self.resolver = get_resolver()
         self.resolver.reverse_dict()
         self.templates = get_engine()
+        # The headers the middleware adds to every response, for the responses made here.
+        self.error_headers: tuple[tuple[str, str], ...] = ()
         self.chain = self._build_chain(settings.MIDDLEWARE)
 
     def _build_chain(self, middleware: list[str]) -> GetResponse:
@@ -82,8 +84,21 @@ class WSGIHandler:
                     f"Middleware {path!r} returned {layer!r}: a middleware factory takes "
                     f"get_response and returns a callable from request to response."
                 )
+            self.error_headers = (*_security_headers(layer), *self.error_headers)
             handler = self._guard(layer)
         return handler
+
+    def secure(self, response: WebObResponse) -> WebObResponse:
+        """Add the security headers the middleware gives every response, unless set.
+
+        For the responses made here (400 for a bad Host, 413, the error pages): some are
+        made before the middleware runs, some raised by a layer outside the one that adds
+        a header; each carries the same headers as a page would.
+        """
+        headerlist = response.headerlist
+        names = {name.lower() for name, _ in headerlist}
+        headerlist.extend(header for header in self.error_headers if header[0].lower() not in names)
+        return response
 
     def _guard(self, get_response: GetResponse) -> GetResponse:
         # Every layer answers with a response, so outer layers never see an exception.
@@ -166,11 +181,11 @@ class WSGIHandler:
                 response: WebObResponse = exc
                 return response
             if self.debug and exc.code == 404:
-                return debug.technical_404_response(request, exc, self.resolver)
+                return self.secure(debug.technical_404_response(request, exc, self.resolver))
             return self.error_response(request, exc.code, exc.headerlist)
         if isinstance(exc, Resolver404):
             if self.debug:
-                return debug.technical_404_response(request, exc, self.resolver)
+                return self.secure(debug.technical_404_response(request, exc, self.resolver))
             return self.error_response(request, 404)
         if isinstance(exc, SuspiciousOperation):
             logging.getLogger(f"stoa.security.{type(exc).__name__}").warning(
@@ -211,14 +226,15 @@ class WSGIHandler:
             extra={"status": 500},
         )
         if self.debug:
-            return debug.technical_500_response(request, exc)
+            return self.secure(debug.technical_500_response(request, exc))
         return self.error_response(request, 500)
 
     def _client_error(self, request: Request, status: int, exc: Exception) -> WebObResponse:
         from core import debug
 
         if self.debug:
-            return debug.technical_error_response(request, status, ERROR_TITLES[status], exc)
+            response = debug.technical_error_response(request, status, ERROR_TITLES[status], exc)
+            return self.secure(response)
         return self.error_response(request, status)
 
     def error_response(
@@ -236,6 +252,7 @@ class WSGIHandler:
         for name, value in headers or ():
             if name.lower() in ("allow", "www-authenticate", "retry-after"):
                 response.headers[name] = value
+        self.secure(response)
         return response
 
     def _unsafe_header_response(self, request: Request, response: WebObResponse) -> WebObResponse:
@@ -266,6 +283,18 @@ def _forwarded_headers(
             environ["wsgi.url_scheme"] = "https"
 
     return mark_https
+
+
+def _security_headers(layer: object) -> tuple[tuple[str, str], ...]:
+    """Return the headers a middleware layer adds to every response: none for most."""
+    from core.middleware.clickjacking import XFrameOptionsMiddleware
+    from core.middleware.security import SecurityMiddleware
+
+    if isinstance(layer, SecurityMiddleware):
+        return layer.headers
+    if isinstance(layer, XFrameOptionsMiddleware):
+        return (("X-Frame-Options", layer.value),)
+    return ()
 
 
 def _database_unavailable(exc: Exception) -> bool:

@@ -19,7 +19,8 @@ def get_wsgi_application() -> WSGIApplication:
     handler = WSGIHandler()
     if not settings.SERVE_STATIC:
         return handler
-    return static_files_application(handler)
+    # Static files carry the security headers of the site's pages.
+    return static_files_application(handler, handler.error_headers)
 
 
 __all__ = ["get_wsgi_application"]

@@ -11,9 +11,12 @@ when SERVE_STATIC is on (the default):
   `.gz`/`.br` variants are sent to clients that accept them.
 
 Only paths under STATIC_URL are looked at: every other request costs one `startswith`.
-A path that could climb out of a directory (`..`, a backslash, NUL, a hidden segment)
-is answered 404 here, without reaching the files or the project's views; a well-formed
-path with no file behind it goes on to the project, whose URLconf answers 404.
+Their Host is checked against ALLOWED_HOSTS as every other request's is: a bad one goes
+on to the project, which answers 400 and logs it. A path that could climb out of a
+directory (`..`, a backslash, NUL, a hidden segment) is answered 404 here, without
+reaching the files or the project's views; a well-formed path with no file behind it
+goes on to the project, whose URLconf answers 404. Files and these answers carry the
+security headers the project's middleware gives its pages (`headers`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from wsgiref.headers import Headers
 from wsgiref.util import FileWrapper
 
 from core.conf import settings
+from core.exceptions import DisallowedHost
+from core.hosts import validate_host
 from core.staticfiles.finders import FileSystemFinder, clean_name, get_finder
 from core.staticfiles.urls import get_manifest
 from core.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -45,7 +50,8 @@ class StaticFilesHandler:
     """Answer requests under `prefix` with static files; pass every other one on.
 
     Give `root` to serve a directory listed once (production), or `finder` to look each
-    request up in the source directories (development).
+    request up in the source directories (development). `headers` are sent with every
+    answer (the security headers of the site's pages).
     """
 
     def __init__(
@@ -56,8 +62,13 @@ class StaticFilesHandler:
         root: Path | None = None,
         finder: FileSystemFinder | None = None,
         hashed_names: frozenset[str] = frozenset(),
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.application = application
+        # nosniff always: browsers must trust the Content-Type derived from the suffix.
+        names = {name.lower() for name, _ in headers}
+        nosniff = () if "x-content-type-options" in names else (NOSNIFF,)
+        self.headers = (*nosniff, *headers)
         self.prefix = prefix
         # PATH_INFO holds the URL's bytes as latin-1 text (PEP 3333); compare like with like.
         self.raw_prefix = prefix.encode("utf-8").decode("latin-1")
@@ -75,20 +86,20 @@ class StaticFilesHandler:
             autorefresh=finder is not None,
             max_age=0 if finder is not None else MAX_AGE,
             immutable_file_test=self.is_immutable,
-            add_headers_function=_add_headers,
+            add_headers_function=self._add_headers,
         )
         if root is not None:
             self.whitenoise.add_files(str(root), prefix)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path_info: str = environ.get("PATH_INFO", "")
-        if not path_info.startswith(self.raw_prefix):
+        if not path_info.startswith(self.raw_prefix) or not _host_allowed(environ):
             return self.application(environ, start_response)
         url: str = self._decode_path_info(path_info)
         name = clean_name(url[len(self.prefix) :])
         if name is None:
             security_logger.warning("Refused the static file path %.200r", url)
-            return _plain_response(environ, start_response, HTTPStatus.NOT_FOUND)
+            return self._plain_response(environ, start_response, HTTPStatus.NOT_FOUND)
         static_file = self.find(url, name)
         if static_file is None:
             return self.application(environ, start_response)
@@ -113,7 +124,9 @@ class StaticFilesHandler:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             allow = [("Allow", "GET, HEAD")]
-            return _plain_response(environ, start_response, HTTPStatus.METHOD_NOT_ALLOWED, allow)
+            return self._plain_response(
+                environ, start_response, HTTPStatus.METHOD_NOT_ALLOWED, allow
+            )
         try:
             response = static_file.get_response(method, environ)
         except OSError:
@@ -135,32 +148,43 @@ class StaticFilesHandler:
         """Say whether `url` names a hashed copy, whose content never changes."""
         return url[len(self.prefix) :] in self.hashed_names
 
+    def _add_headers(self, headers: Headers, path: str, url: str) -> None:
+        # Once per file (at start-up in production). WhiteNoise quotes the charset
+        # (charset="utf-8"); send the form every other response of the framework uses.
+        content_type = headers.get("Content-Type")
+        if content_type is not None:
+            headers["Content-Type"] = _QUOTED_CHARSET.sub(r"charset=\1", content_type)
+        for name, value in self.headers:
+            headers[name] = value
 
-def _add_headers(headers: Headers, path: str, url: str) -> None:
-    # WhiteNoise quotes the charset (charset="utf-8"); send the form every other
-    # response of the framework uses.
-    content_type = headers.get("Content-Type")
-    if content_type is not None:
-        headers["Content-Type"] = _QUOTED_CHARSET.sub(r"charset=\1", content_type)
-    # Browsers must trust the Content-Type derived from the file's suffix.
-    headers["X-Content-Type-Options"] = "nosniff"
+    def _plain_response(
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        status: HTTPStatus,
+        extra_headers: list[tuple[str, str]] | None = None,
+    ) -> Iterable[bytes]:
+        body = f"{status.value} {status.phrase}\n".encode()
+        headers = [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *self.headers,
+            *(extra_headers or []),
+        ]
+        start_response(f"{status.value} {status.phrase}", headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
-def _plain_response(
-    environ: WSGIEnvironment,
-    start_response: StartResponse,
-    status: HTTPStatus,
-    extra_headers: list[tuple[str, str]] | None = None,
-) -> Iterable[bytes]:
-    body = f"{status.value} {status.phrase}\n".encode()
-    headers = [
-        ("Content-Type", "text/plain; charset=utf-8"),
-        ("Content-Length", str(len(body))),
-        ("X-Content-Type-Options", "nosniff"),
-        *(extra_headers or []),
-    ]
-    start_response(f"{status.value} {status.phrase}", headers)
-    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
+
+
+def _host_allowed(environ: WSGIEnvironment) -> bool:
+    # A bad Host is the project's to answer (400, logged), as for any other path.
+    try:
+        validate_host(environ)
+    except DisallowedHost:
+        return False
+    return True
 
 
 def static_prefix(static_url: str) -> str:
@@ -169,15 +193,17 @@ def static_prefix(static_url: str) -> str:
     return f"/{path}/" if path else "/"
 
 
-def static_files_application(application: WSGIApplication) -> WSGIApplication:
-    """Wrap `application` to serve static files as the settings say.
+def static_files_application(
+    application: WSGIApplication, headers: tuple[tuple[str, str], ...] = ()
+) -> WSGIApplication:
+    """Wrap `application` to serve static files as the settings say, sending `headers`.
 
     With DEBUG off and no STATIC_ROOT directory there is nothing to serve, and
     `application` comes back unwrapped.
     """
     prefix = static_prefix(settings.STATIC_URL)
     if settings.DEBUG:
-        return StaticFilesHandler(application, prefix, finder=get_finder())
+        return StaticFilesHandler(application, prefix, finder=get_finder(), headers=headers)
     if settings.STATIC_ROOT is None:
         return application
     root = Path(settings.STATIC_ROOT)
@@ -190,7 +216,7 @@ def static_files_application(application: WSGIApplication) -> WSGIApplication:
         return application
     manifest = get_manifest()
     hashed = manifest.hashed_names if manifest is not None else frozenset()
-    return StaticFilesHandler(application, prefix, root=root, hashed_names=hashed)
+    return StaticFilesHandler(application, prefix, root=root, hashed_names=hashed, headers=headers)
 
 
 __all__ = ["StaticFilesHandler", "static_files_application", "static_prefix"]

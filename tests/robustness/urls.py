@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import OperationalError
+
 from core.auth.decorators import login_required
 from core.http import HTTPFound, Request, Response
 from core.shortcuts import redirect
@@ -36,6 +38,21 @@ def private(request: Request) -> Response:
     return Response("private")
 
 
+def boom(request: Request) -> Response:
+    raise RuntimeError("kaboom: internal detail")
+
+
+def database_down(request: Request) -> Response:
+    # What SQLAlchemy raises when no connection can be opened.
+    raise OperationalError(None, None, ConnectionRefusedError("connection refused"))
+
+
+def bad_header(request: Request) -> Response:
+    response = Response("x")
+    response.headers["X-Injected"] = "a\r\nSet-Cookie: evil=1"
+    return response
+
+
 class WhoAmI(View):
     def get(self, request: Request) -> Response:
         user = request.user
@@ -56,4 +73,7 @@ urlpatterns = [
     path("articles/<str:slug>/", article),
     path("private/", private),
     path("whoami/", WhoAmI.as_view()),
+    path("boom/", boom),
+    path("database-down/", database_down),
+    path("bad-header/", bad_header),
 ]
