@@ -378,10 +378,14 @@ def describe(upgrade_ops: Any, *, first: bool) -> str:
             last.append(detail)
         else:
             phrases.append([verb, table] + ([detail] if detail else []))
-    text = " and ".join(dict.fromkeys(" ".join(words) for words in phrases)) or "auto"
-    text = re.sub(r"\s+", " ", text)
-    if len(text) > NAME_LENGTH:
-        text = text[:NAME_LENGTH].rsplit(" ", 1)[0]
+    said = [re.sub(r"\s+", " ", " ".join(words)) for words in phrases]
+    said = list(dict.fromkeys(said)) or ["auto"]
+    text = said[0] if len(said[0]) <= NAME_LENGTH else said[0][:NAME_LENGTH].rsplit(" ", 1)[0]
+    for index, phrase in enumerate(said[1:], start=1):
+        more = " and more" if index < len(said) - 1 else ""
+        if len(f"{text} and {phrase}{more}") > NAME_LENGTH:
+            return f"{text} and more"
+        text = f"{text} and {phrase}"
     return text
 
 
