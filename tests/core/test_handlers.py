@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from webob import Request as WebObRequest
 
 from core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, PermissionDenied
@@ -80,6 +81,33 @@ def raises_after_the_view(get_response: GetResponse) -> GetResponse:
         raise HTTPNotFound()
 
     return middleware
+
+
+class DriverError(Exception):
+    """What a database driver raises; SQLAlchemy wraps it."""
+
+
+def raising(error: DBAPIError) -> Any:
+    def factory(get_response: GetResponse) -> GetResponse:
+        def middleware(request: Request) -> Response:
+            raise error
+
+        return middleware
+
+    return factory
+
+
+# A server that restarted under a request: SQLAlchemy marks the connection invalidated.
+LOST = "server closed the connection unexpectedly"
+lost_connection = raising(
+    OperationalError("SELECT 1", {}, DriverError(LOST), connection_invalidated=True)
+)
+lost_interface = raising(
+    InterfaceError(
+        "SELECT 1", {}, DriverError("the connection is closed"), connection_invalidated=True
+    )
+)
+failed_statement = raising(OperationalError("SELECT 1/0", {}, DriverError("division by zero")))
 
 
 def short_circuit(get_response: GetResponse) -> GetResponse:
@@ -355,3 +383,39 @@ def test_error_logging_uses_the_request_logger(make: Any, caplog: pytest.LogCapt
         make("raises_runtime_error").get("/hello/")
 
     assert [record.name for record in caplog.records] == ["stoa.request"]
+
+
+@pytest.mark.parametrize("middleware", ["lost_connection", "lost_interface"])
+def test_a_lost_database_connection_is_a_503_with_retry_after(make: Any, middleware: str) -> None:
+    response = make(middleware).get("/hello/")
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_a_lost_database_connection_shows_nothing_of_the_database(make: Any) -> None:
+    response = make("lost_connection").get("/hello/")
+
+    assert response.status_code == 503
+    for detail in ("SELECT", LOST, "OperationalError", "Traceback"):
+        assert detail not in response.text
+
+
+def test_a_lost_database_connection_is_one_log_line(
+    make: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="stoa.request"):
+        make("lost_connection").get("/hello/")
+
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        "Service Unavailable: the database cannot be reached (OperationalError) for GET /hello/"
+    )
+    assert record.exc_info is None
+
+
+def test_a_failing_statement_on_a_live_connection_is_a_500(make: Any) -> None:
+    response = make("failed_statement").get("/hello/")
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
