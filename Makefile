@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := demo
 DEMO_PORT ?= 8000
 
-.PHONY: demo test lint types pytest bench clean venv
+.PHONY: demo test lint types pytest soak bench clean venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Stoa needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -42,6 +42,12 @@ pytest: venv
 	$(BIN)/coverage report
 
 test: lint types pytest
+
+# The load and fault suite at its full figures (docs/reliability.md): L1 for 30 s, 50,000
+# requests for F7, every backend and worker class. Several minutes; run by hand. The
+# PostgreSQL variants need TEST_DATABASE_URL, as in make test.
+soak: venv
+	STOA_SOAK=1 $(BIN)/python -m pytest tests/integration/load -q
 
 # The benchmark suite (bench/, docs/benchmarks.md): its own venv with every framework compared.
 BENCH_VENV := bench/.venv

@@ -29,6 +29,10 @@ class atomic(ContextDecorator):  # noqa: N801 (used like a function, as in Djang
     The outermost block of a script commits at its end; a block inside a request or
     inside another block is a savepoint, rolled back alone if it raises. It works as a
     decorator too (`@atomic()`).
+
+    A transaction does not stop two requests from reading the same value: to change a
+    value from its current one (a counter, a stock level), let the database do it,
+    `update(Page).values(views=Page.views + 1)`, or read the row `with_for_update()`.
     """
 
     def __init__(self, session: Session | None = None) -> None:
