@@ -4,8 +4,11 @@
     if user is not None:
         login(request, user)
 
-The session keeps the user's id and an HMAC of the password hash: changing the
-password (or deactivating the user) ends every other session of that user.
+The session keeps the user's id and an HMAC of the password hash and of the user's
+session version: changing the password (or deactivating the user) ends every other
+session of that user, and so does `end_sessions()`, which raises the version. Logging
+out ends the session in storage; with signed cookies, which have no storage, it ends
+the user's sessions through the version.
 """
 
 from __future__ import annotations
@@ -97,11 +100,46 @@ def login(request: Request, user: Any) -> None:
 
 
 def logout(request: Request) -> None:
-    """End the session on the server and make the request's user anonymous."""
+    """End the session on the server and make the request's user anonymous.
+
+    A backend that keeps sessions (database, Redis) deletes this one. Signed cookies keep
+    nothing to delete, so the user's session version is raised instead: every copy of a
+    cookie of this user, this browser's or another's, is anonymous afterwards.
+    """
     from core.auth.models import AnonymousUser
 
-    request.session.flush()
+    session = request.session
+    if not session.revocable and SESSION_KEY in session:
+        user = unwrap_user(getattr(request, "user", None) or get_user(request))
+        if getattr(user, "is_authenticated", False):
+            end_sessions(user)
+    session.flush()
     request.user = AnonymousUser()
+
+
+def end_sessions(user: Any) -> None:
+    """End every session of `user`, whatever the backend: raise its session version.
+
+    The sessions keep a hash of the version (see `get_session_auth_hash()`), which no
+    longer matches when the user is next loaded from them. The change is written with
+    the user's session (the request's, committed with a successful response) or, for a
+    user loaded elsewhere, at once.
+    """
+    user = unwrap_user(user)
+    model = type(user)
+    # In SQL, so that concurrent logouts each raise it.
+    raised = model.session_version + 1
+    session = object_session(user)
+    if session is not None:
+        user.session_version = raised
+        session.flush()  # read back (expired) on next use, never as the expression
+        return
+    from orm.session import session_scope
+
+    pk = inspect(model).primary_key[0]
+    with session_scope() as own:
+        own.execute(update(model).where(pk == getattr(user, pk.key)).values(session_version=raised))
+    user.session_version = (user.session_version or 0) + 1
 
 
 def get_user(request: Request) -> Any:
@@ -228,6 +266,7 @@ __all__ = [
     "SESSION_KEY",
     "anonymous_user",
     "authenticate",
+    "end_sessions",
     "get_user",
     "get_user_model",
     "load_user",

@@ -103,6 +103,8 @@ class AbstractUser(Model):
     is_superuser: Mapped[bool] = mapped_column(default=False)
     last_login: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     date_joined: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Raised to end every session of the user (logout with signed-cookie sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @declared_attr
     def groups(cls) -> Mapped[list[Group]]:  # noqa: N805 (a declarative attribute)
@@ -194,13 +196,23 @@ class AbstractUser(Model):
         return hashers.is_password_usable(self.password)
 
     def get_session_auth_hash(self) -> str:
-        """Return an HMAC of the password hash: sessions keep it, and a new password voids them."""
-        return _salted_hmac(self.password, _secret_keys()[0])
+        """Return an HMAC of the password hash and session version, which sessions keep.
+
+        A new password, or a raised `session_version`, voids every session holding the old.
+        """
+        return _salted_hmac(self._session_auth_value(), _secret_keys()[0])
 
     def get_session_auth_fallback_hashes(self) -> Iterator[str]:
         """Yield the session hash under each of SECRET_KEY_FALLBACKS (for key rotation)."""
+        value = self._session_auth_value()
         for key in _secret_keys()[1:]:
-            yield _salted_hmac(self.password, key)
+            yield _salted_hmac(value, key)
+
+    def _session_auth_value(self) -> str:
+        # Version 0 hashes the password hash alone, as before the version existed, so
+        # upgrading logs nobody out.
+        version = self.session_version or 0
+        return f"{self.password}\x00{version}" if version else self.password
 
     # Permissions
 

@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from core.conf import settings
 from core.exceptions import SuspiciousOperation
@@ -54,6 +54,10 @@ class SessionBase(MutableMapping[str, Any]):
     `accessed` is set when the data is read or written (the response then varies on
     Cookie); `modified` when it changes (the response then saves it and sets the cookie).
     """
+
+    # Whether `flush()` ends the session in storage, so that a copy of its cookie taken
+    # earlier is worthless after it. A backend that keeps nothing on the server says no.
+    revocable: ClassVar[bool] = True
 
     def __init__(self, session_key: str | None = None) -> None:
         self.session_key = session_key

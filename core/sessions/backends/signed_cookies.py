@@ -4,6 +4,8 @@ The cookie is signed with SECRET_KEY (and verifies with SECRET_KEY_FALLBACKS), c
 the time it was made, and is refused after SESSION_COOKIE_AGE. Its content is readable
 by the visitor, never forgeable. A cookie cannot be revoked: `flush()` and `cycle_key()`
 replace the visitor's cookie, but a copy taken earlier stays valid until it expires.
+That is why `logout()` ends a user's sessions through the user row instead (see
+core.auth.api.end_sessions).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ SALT = "core.sessions.signed_cookies"
 
 class SessionStore(SessionBase):
     """A session whose `session_key` is the signed cookie value itself."""
+
+    revocable = False
 
     def load(self) -> dict[str, Any]:
         """Return the data of a genuine, unexpired cookie; else {} (a new visitor)."""
