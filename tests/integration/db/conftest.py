@@ -22,12 +22,13 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.helpers import clean_env, run, start_project
+from tests.helpers import REPO_ROOT, clean_env, run, start_project
 
 TEST_DATABASE_VARIABLE = "TEST_DATABASE_URL"
 BACKENDS = ["sqlite", "postgresql"]
 COMMAND_TIMEOUT = 60
 PROJECT_NAME = "mysite"
+BUILT_IN_MIGRATIONS = REPO_ROOT / "project_template" / "migrations"
 
 
 def postgres_url() -> str | None:
@@ -120,10 +121,12 @@ class Project:
     def migration_files(self) -> list[Path]:
         """The project's own migration modules, sorted by name.
 
-        Every new project starts with 0001_auth.py (core.auth's tables); it is left out.
+        The migrations every new project starts with (core.auth's tables) are left out.
         """
         return sorted(
-            path for path in (self.root / "migrations").glob("*.py") if path.name != "0001_auth.py"
+            path
+            for path in (self.root / "migrations").glob("*.py")
+            if not (BUILT_IN_MIGRATIONS / path.name).exists()
         )
 
     def append_to(self, relative: str, code: str) -> None:

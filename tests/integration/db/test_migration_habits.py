@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.helpers import replace_in_file
+from tests.helpers import REPO_ROOT, replace_in_file
 from tests.integration.db.conftest import (
     PROJECT_NAME,
     Project,
@@ -49,12 +49,18 @@ class Article(Model):
 # With the newline before it: the models module's docstring has a similar example.
 SUBTITLE = "\n    subtitle: Mapped[str | None] = mapped_column(String(100))\n"
 ROWS = [(1, "first", "one"), (2, "second", None)]
-REVISION = re.compile(r"^revision\b[^=]*=\s*['\"]([0-9a-f]+)['\"]", re.MULTILINE)
+# The migrations every new project starts with; the project's own are numbered after them.
+BUILT_IN = sorted(
+    path.stem for path in (REPO_ROOT / "project_template" / "migrations").glob("*.py")
+)
+LAST_BUILT_IN = BUILT_IN[-1]
+OWN, NEXT, AFTER = (f"{len(BUILT_IN) + n:04d}" for n in (1, 2, 3))
+REVISION = re.compile(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Template:
-    """A generated project with the Article model and its migration, 0002_create_article."""
+    """A generated project with the Article model and its migration, OWN_create_article."""
 
     root: Path
     backend: str
@@ -109,6 +115,10 @@ def migration(project: Project, prefix: str) -> Path:
     return found
 
 
+def built_in(name: str) -> Path:
+    return REPO_ROOT / "project_template" / "migrations" / f"{name}.py"
+
+
 def revision_of(path: Path) -> str:
     found = REVISION.search(path.read_text(encoding="utf-8"))
     assert found, path
@@ -136,7 +146,7 @@ def test_new_not_null_columns_take_the_model_default_on_existing_rows(site: Proj
     expect_ok(site.manage("makemigrations", "--noinput"))
     expect_ok(site.manage("migrate"))
 
-    assert migration(site, "0003_").name == "0003_add_article_published_views.py"
+    assert migration(site, f"{NEXT}_").name == f"{NEXT}_add_article_published_views.py"
     assert rows(site, "published, views") == [(False, 3), (False, 3)]
     expect_ok(site.manage("makemigrations", "--check"))
 
@@ -147,7 +157,7 @@ def test_new_not_null_column_without_default_stops_under_noinput(site: Project) 
     result = site.manage("makemigrations", "--noinput")
 
     one_line_error(result, "article.rank", "default", "--noinput")
-    assert not list((site.root / "migrations").glob("0003_*"))
+    assert not list((site.root / "migrations").glob(f"{NEXT}_*"))
 
 
 def test_one_off_value_typed_at_the_prompt_fills_existing_rows(site: Project) -> None:
@@ -166,7 +176,7 @@ def test_empty_answer_at_the_prompt_stops_and_says_what_to_do(site: Project) -> 
     result = site.manage("makemigrations", stdin="\n")
 
     one_line_error(result, "Stopped", "default")
-    assert not list((site.root / "migrations").glob("0003_*"))
+    assert not list((site.root / "migrations").glob(f"{NEXT}_*"))
 
 
 def test_nullable_column_made_not_null_fills_the_nulls_from_the_default(site: Project) -> None:
@@ -180,7 +190,7 @@ def test_nullable_column_made_not_null_fills_the_nulls_from_the_default(site: Pr
     expect_ok(site.manage("migrate"))
 
     assert rows(site, "subtitle") == [("one",), ("none yet",)]
-    assert "is_(None)" in migration(site, "0003_").read_text(encoding="utf-8")
+    assert "is_(None)" in migration(site, f"{NEXT}_").read_text(encoding="utf-8")
 
 
 def test_nullable_column_made_not_null_without_default_stops_under_noinput(
@@ -233,7 +243,7 @@ def test_makemigrations_before_migrate_writes_only_the_new_change(fresh: Project
 
     expect_ok(fresh.manage("makemigrations", "--noinput"))
 
-    source = migration(fresh, "0003_").read_text(encoding="utf-8")
+    source = migration(fresh, f"{NEXT}_").read_text(encoding="utf-8")
     assert "'published'" in source
     assert "create_table" not in source
     assert current_revision(fresh.url) is None
@@ -243,20 +253,21 @@ def test_makemigrations_before_migrate_writes_only_the_new_change(fresh: Project
 
 
 def test_commands_take_a_number_a_file_name_or_an_alembic_id(site: Project) -> None:
-    article = migration(site, "0002_create_article")
+    article = migration(site, f"{OWN}_create_article")
     revision = revision_of(article)
 
     listed = expect_ok(site.manage("showmigrations"))
-    expect_ok(site.manage("migrate", "0001"))
+    expect_ok(site.manage("migrate", LAST_BUILT_IN[:4]))
     after_number = current_revision(site.url)
-    expect_ok(site.manage("migrate", "0002_create_article"))
+    expect_ok(site.manage("migrate", f"{OWN}_create_article"))
     after_name = current_revision(site.url)
     expect_ok(site.manage("migrate", "zero"))
     expect_ok(site.manage("migrate", revision[:8]))
-    sql = expect_ok(site.manage("sqlmigrate", "0002"))
+    sql = expect_ok(site.manage("sqlmigrate", OWN))
 
-    assert listed.stdout.splitlines() == ["[X] 0001_auth", "[X] 0002_create_article"]
-    assert (after_number, after_name) == ("0001_auth", revision)
+    expected = [f"[X] {name}" for name in [*BUILT_IN, f"{OWN}_create_article"]]
+    assert listed.stdout.splitlines() == expected
+    assert (after_number, after_name) == (revision_of(built_in(LAST_BUILT_IN)), revision)
     assert current_revision(site.url) == revision
     assert "CREATE TABLE article" in sql.stdout
 
@@ -267,9 +278,9 @@ def test_unknown_target_is_one_line(site: Project) -> None:
 
 
 def branch(project: Project, name: str, table: str) -> None:
-    """Write a migration as a second branch would have: another 0003 after 0002."""
-    parent = revision_of(migration(project, "0002_"))
-    (project.root / "migrations" / f"0003_{name}.py").write_text(
+    """Write a migration as a second branch would have: another NEXT after OWN."""
+    parent = revision_of(migration(project, f"{OWN}_"))
+    (project.root / "migrations" / f"{NEXT}_{name}.py").write_text(
         f'"""{name}"""\n\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
         f"revision = '{name[:4]}{parent[:8]}'\ndown_revision = '{parent}'\n"
@@ -281,19 +292,19 @@ def branch(project: Project, name: str, table: str) -> None:
     )
 
 
-def test_two_branches_that_both_made_a_0003_are_detected_and_merged(site: Project) -> None:
+def test_two_branches_that_both_made_the_same_number_are_detected_and_merged(site: Project) -> None:
     branch(site, "tags", "tag")
     branch(site, "notes", "note")
 
     conflict = site.manage("migrate")
-    ambiguous = site.manage("migrate", "0003")
+    ambiguous = site.manage("migrate", NEXT)
     expect_ok(site.manage("makemigrations", "--merge"))
     expect_ok(site.manage("migrate"))
 
-    one_line_error(conflict, "0003_notes", "0003_tags", "makemigrations --merge")
-    one_line_error(ambiguous, "0003_notes, 0003_tags", "full name")
-    merge = migration(site, "0004_")
-    assert merge.name == "0004_merge_0003_notes_0003_tags.py"
+    one_line_error(conflict, f"{NEXT}_notes", f"{NEXT}_tags", "makemigrations --merge")
+    one_line_error(ambiguous, f"{NEXT}_notes, {NEXT}_tags", "full name")
+    merge = migration(site, f"{AFTER}_")
+    assert merge.name == f"{AFTER}_merge_{NEXT}_notes_{NEXT}_tags.py"
     assert current_revision(site.url) == revision_of(merge)
     assert {"tag", "note"} <= table_names(site.url)
 
@@ -314,7 +325,7 @@ DATA_STEP = """def upgrade() -> None:
 
 def test_a_data_migration_uses_the_orm_at_its_revision(site: Project) -> None:
     expect_ok(site.manage("makemigrations", "--empty", "-m", "upper titles"))
-    path = migration(site, "0003_upper_titles")
+    path = migration(site, f"{NEXT}_upper_titles")
     replace_in_file(path, "def upgrade() -> None:\n    pass\n", DATA_STEP)
 
     expect_ok(site.manage("migrate"))
@@ -333,16 +344,16 @@ def test_fake_initial_adopts_an_existing_database(site: Project) -> None:
 
     result = expect_ok(site.manage("migrate", "--fake-initial"))
 
-    assert "Applying 0001_auth... FAKED" in result.stdout
-    assert "Applying 0002_create_article... FAKED" in result.stdout
-    assert current_revision(site.url) == revision_of(migration(site, "0002_"))
+    for name in [*BUILT_IN, f"{OWN}_create_article"]:
+        assert f"Applying {name}... FAKED" in result.stdout
+    assert current_revision(site.url) == revision_of(migration(site, f"{OWN}_"))
     assert rows(site, "id") == [(1,), (2,)]
 
 
 def test_fake_records_without_running(site: Project) -> None:
     result = expect_ok(site.manage("migrate", "zero", "--fake"))
 
-    assert "Unapplying 0002_create_article... FAKED" in result.stdout
+    assert f"Unapplying {OWN}_create_article... FAKED" in result.stdout
     assert current_revision(site.url) is None
     assert rows(site, "id") == [(1,), (2,)]
 
@@ -351,16 +362,16 @@ def test_squash_replaces_a_run_of_migrations_with_one_file(site: Project, tmp_pa
     add_to_article(site, "views: Mapped[int] = mapped_column(default=0)")
     expect_ok(site.manage("makemigrations", "--noinput"))
     expect_ok(site.manage("migrate"))
-    last = revision_of(migration(site, "0003_"))
+    last = revision_of(migration(site, f"{NEXT}_"))
 
-    expect_ok(site.manage("squashmigrations", "0002", "0003"))
+    expect_ok(site.manage("squashmigrations", OWN, NEXT))
 
-    squashed = migration(site, "0002_")
-    assert squashed.name == "0002_squashed_0003_add_article_views.py"
-    assert not list((site.root / "migrations").glob("0003_*"))
+    squashed = migration(site, f"{OWN}_")
+    assert squashed.name == f"{OWN}_squashed_{NEXT}_add_article_views.py"
+    assert not list((site.root / "migrations").glob(f"{NEXT}_*"))
     assert revision_of(squashed) == last
     listed = expect_ok(site.manage("showmigrations")).stdout
-    assert "[X] 0002_squashed_0003_add_article_views" in listed
+    assert f"[X] {OWN}_squashed_{NEXT}_add_article_views" in listed
     with database_for("sqlite" if site.url.startswith("sqlite") else "postgresql", tmp_path) as url:
         expect_ok(site.manage("migrate", url=url))
         assert column_names(url, "article") == {"id", "title", "subtitle", "views"}
@@ -376,7 +387,7 @@ def test_type_and_server_default_changes_are_detected_and_run_on_rows(site: Proj
     made = expect_ok(site.manage("makemigrations", "--noinput"))
     expect_ok(site.manage("migrate"))
 
-    source = migration(site, "0003_").read_text(encoding="utf-8")
+    source = migration(site, f"{NEXT}_").read_text(encoding="utf-8")
     assert "type_=sa.String(length=300)" in source, made.stdout
     assert "server_default=sa.text(\"'untitled'\")" in source or "'untitled'" in source
     assert rows(site, "title") == [("first",), ("second",)]
@@ -387,21 +398,22 @@ def test_type_and_server_default_changes_are_detected_and_run_on_rows(site: Proj
 
 
 def test_a_migration_file_with_a_syntax_error_is_one_line(site: Project) -> None:
-    (site.root / "migrations" / "0003_broken.py").write_text("revision = (\n", encoding="utf-8")
+    broken = site.root / "migrations" / f"{NEXT}_broken.py"
+    broken.write_text("revision = (\n", encoding="utf-8")
 
     for command in (["migrate"], ["showmigrations"], ["makemigrations", "--check"]):
-        one_line_error(site.manage(*command), "0003_broken.py", "SyntaxError", "Fix the file")
+        one_line_error(site.manage(*command), broken.name, "SyntaxError", "Fix the file")
 
 
 def test_a_database_ahead_of_the_files_is_one_line(site: Project, tmp_path: Path) -> None:
     add_to_article(site, "views: Mapped[int] = mapped_column(default=0)")
     expect_ok(site.manage("makemigrations", "--noinput"))
     expect_ok(site.manage("migrate"))
-    shutil.move(migration(site, "0003_"), tmp_path / "kept.py")
+    shutil.move(migration(site, f"{NEXT}_"), tmp_path / "kept.py")
 
     result = site.manage("migrate")
-    recorded = expect_ok(site.manage("migrate", "0002", "--fake"))
+    recorded = expect_ok(site.manage("migrate", OWN, "--fake"))
 
     one_line_error(result, "ahead of these files", "--fake")
-    assert "0002_create_article" in recorded.stdout
-    assert current_revision(site.url) == revision_of(migration(site, "0002_"))
+    assert f"{OWN}_create_article" in recorded.stdout
+    assert current_revision(site.url) == revision_of(migration(site, f"{OWN}_"))
