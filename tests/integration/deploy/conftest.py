@@ -216,7 +216,7 @@ def uwsgi_binary() -> str:
 
 
 def nginx_conf_dir(nginx: str) -> Path:
-    """The directory of the system's nginx.conf (mime.types and uwsgi_params are there)."""
+    """The directory of the system's nginx.conf, where mime.types is."""
     result = subprocess.run([nginx, "-V"], capture_output=True, text=True, timeout=10, check=False)
     match = re.search(r"--conf-path=(\S+)", result.stderr + result.stdout)
     return Path(match.group(1)).parent if match else Path("/etc/nginx")
@@ -232,7 +232,7 @@ events {{
     worker_connections 128;
 }}
 http {{
-    include mime.types;
+    include {mime_types};
     default_type application/octet-stream;
     access_log {prefix}/logs/access.log;
     client_body_temp_path {prefix}/temp/body;
@@ -250,16 +250,17 @@ def running_nginx(site: str, directory: Path, ports: list[int]) -> Iterator[Serv
     """Run nginx with `site` (a generated site config) under a private prefix."""
     nginx = nginx_binary()
     system_conf = nginx_conf_dir(nginx)
-    for name in ("mime.types", "uwsgi_params"):
-        if not (system_conf / name).is_file():
-            pytest.skip(f"nginx's {name} is not in {system_conf}")
-        shutil.copyfile(system_conf / name, directory / name)
+    mime_types = system_conf / "mime.types"
+    if not mime_types.is_file():
+        pytest.skip(f"nginx's mime.types is not in {system_conf}")
     (directory / "logs").mkdir()
     (directory / "temp").mkdir()
     (directory / "site.conf").write_text(site)
     # As root, nginx's workers would run as nobody, who cannot read the temporary project.
     user = "user root;\n" if os.geteuid() == 0 else ""
-    (directory / "nginx.conf").write_text(NGINX_CONF.format(prefix=directory, user=user))
+    (directory / "nginx.conf").write_text(
+        NGINX_CONF.format(prefix=directory, user=user, mime_types=mime_types)
+    )
     args = [
         nginx,
         "-p",
