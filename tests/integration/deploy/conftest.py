@@ -245,9 +245,8 @@ http {{
 """
 
 
-@contextlib.contextmanager
-def running_nginx(site: str, directory: Path, ports: list[int]) -> Iterator[Server]:
-    """Run nginx with `site` (a generated site config) under a private prefix."""
+def nginx_command(site: str, directory: Path) -> list[str]:
+    """Lay out a private nginx prefix in `directory` around `site`; return nginx's command."""
     nginx = nginx_binary()
     system_conf = nginx_conf_dir(nginx)
     mime_types = system_conf / "mime.types"
@@ -261,7 +260,7 @@ def running_nginx(site: str, directory: Path, ports: list[int]) -> Iterator[Serv
     (directory / "nginx.conf").write_text(
         NGINX_CONF.format(prefix=directory, user=user, mime_types=mime_types)
     )
-    args = [
+    return [
         nginx,
         "-p",
         f"{directory}/",
@@ -270,9 +269,14 @@ def running_nginx(site: str, directory: Path, ports: list[int]) -> Iterator[Serv
         "-e",
         str(directory / "logs" / "error.log"),
     ]
-    with serving(
-        args, directory, directory / "nginx.log", clean_env(), ports[0], "nginx"
-    ) as server:
+
+
+@contextlib.contextmanager
+def running_nginx(site: str, directory: Path, ports: list[int]) -> Iterator[Server]:
+    """Run nginx with `site` (a generated site config) under a private prefix."""
+    args = nginx_command(site, directory)
+    log = directory / "nginx.log"
+    with serving(args, directory, log, clean_env(), ports[0], "nginx") as server:
         for port in ports[1:]:
             wait_until_listening(server, port, "nginx")
         yield server
