@@ -15,6 +15,9 @@ $(BIN)/python:
 # Reinstall when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# uWSGI compiles from source; where it cannot, its deployment tests are skipped.
+	$(BIN)/python -m pip install --quiet -e '.[uwsgi]' || \
+		echo "uWSGI did not install: the uWSGI tests of tests/integration/deploy are skipped"
 	touch $@
 
 venv: $(VENV)/.installed
