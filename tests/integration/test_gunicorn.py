@@ -167,6 +167,17 @@ def test_the_wheel_is_installed_not_linked_to_the_checkout(venv: Venv, tmp_path:
     assert Path(result.stdout.strip()).is_relative_to(venv.root)
 
 
+@pytest.mark.parametrize("target", ["nginx", "uwsgi", "systemd"])
+def test_the_wheel_carries_the_deployment_config_templates(
+    venv: Venv, project: Path, target: str
+) -> None:
+    result = run([venv.bin("python"), "manage.py", "deployconfig", target], project)
+
+    assert result.returncode == 0, result.stderr
+    assert "mysite" in result.stdout
+    assert f"made by `manage.py deployconfig {target}" in result.stdout
+
+
 def test_home_page(server: Server) -> None:
     response = http_request(server.port, "/", headers={"Host": "localhost"})
 
