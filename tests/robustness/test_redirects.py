@@ -205,9 +205,16 @@ def test_a_subclass_may_allow_its_own_scheme() -> None:
     assert response.headers["Location"] == "myapp://callback?code=%C3%A9"
 
 
-def test_a_mistyped_namespaced_name_is_still_no_reverse_match(site: Any) -> None:
+def test_a_namespaced_name_is_still_reversed(site: Any) -> None:
+    assert redirect("blog:detail", slug="café").headers["Location"] == "/blog/caf%C3%A9/"
+
+
+@pytest.mark.parametrize("name", ["blog:detial", "no-such-name"])
+def test_a_mistyped_name_is_still_no_reverse_match(site: Any, name: str) -> None:
     with pytest.raises(NoReverseMatch):
-        redirect("accounts_typo")
-    # "login" lives in no namespace here; an unknown one reads as a URL scheme.
+        redirect(name)
+
+
+def test_an_unregistered_namespace_reads_as_a_scheme(site: Any) -> None:
     with pytest.raises(DisallowedRedirect):
         redirect("nosuchns:login")

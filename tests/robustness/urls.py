@@ -71,6 +71,7 @@ urlpatterns = [
     path("found/", found),
     path("go/<str:slug>/", RedirectView.as_view(url="/articles/%(slug)s/")),
     path("articles/<str:slug>/", article),
+    path("blog/", include(([path("<str:slug>/", article, name="detail")], "blog"))),
     path("private/", private),
     path("whoami/", WhoAmI.as_view()),
     path("boom/", boom),
