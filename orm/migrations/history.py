@@ -268,7 +268,7 @@ class Migrations:
         ask_value: AskValue | None,
         force: bool = False,
     ) -> Script | None:
-        first = not self.revisions()
+        first = next(iter(self.script.walk_revisions()), None) is None
 
         def process(context: Any, revision: Any, directives: list[Any]) -> None:
             script = directives[0]

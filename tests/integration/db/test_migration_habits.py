@@ -228,14 +228,19 @@ def test_check_fails_on_a_fresh_clone_and_lists_the_changes(fresh: Project) -> N
     assert not (fresh.root / "db.sqlite3").exists()
 
 
-def test_check_works_when_the_database_server_does_not_answer(fresh: Project) -> None:
+def test_check_and_makemigrations_work_when_the_database_server_does_not_answer(
+    fresh: Project,
+) -> None:
     unreachable = "postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=2"
     add_to_article(fresh, "published: Mapped[bool] = mapped_column(default=False)")
 
     result = fresh.manage("makemigrations", "--check", url=unreachable)
+    made = fresh.manage("makemigrations", "--noinput", url=unreachable)
 
     one_line_error(result, "makemigrations")
     assert "add_column article.published" in result.stdout
+    expect_ok(made)
+    assert "'published'" in migration(fresh, f"{NEXT}_").read_text(encoding="utf-8")
 
 
 def test_makemigrations_before_migrate_writes_only_the_new_change(fresh: Project) -> None:
