@@ -122,6 +122,19 @@ class LazySettings:
     USE_X_FORWARDED_HOST: bool
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     TRUSTED_PROXIES: list[str]
+    EMAIL_BACKEND: str | None
+    EMAIL_HOST: str
+    EMAIL_PORT: int
+    EMAIL_HOST_USER: str
+    EMAIL_HOST_PASSWORD: str
+    EMAIL_USE_TLS: bool
+    EMAIL_USE_SSL: bool
+    EMAIL_TIMEOUT: float | int | None
+    EMAIL_FILE_PATH: str | Path | None
+    DEFAULT_FROM_EMAIL: str
+    SERVER_EMAIL: str
+    EMAIL_SUBJECT_PREFIX: str
+    ADMINS: list[tuple[str, str] | str]
     LOGIN_URL: str
     LOGIN_REDIRECT_URL: str
     SECURE_CONTENT_TYPE_NOSNIFF: bool

@@ -156,5 +156,21 @@ AUTH_PASSWORD_VALIDATORS: list[object] = [
 ]
 LOGOUT_REDIRECT_URL: str | None = None
 
+# Email (core.mail). None: the console backend with DEBUG on, SMTP otherwise.
+EMAIL_BACKEND: str | None = None
+EMAIL_HOST = "localhost"
+EMAIL_PORT = 25
+EMAIL_HOST_USER = ""
+EMAIL_HOST_PASSWORD = ""
+EMAIL_USE_TLS = False  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = False  # implicit TLS, usually on port 465
+EMAIL_TIMEOUT: float | None = None  # seconds
+EMAIL_FILE_PATH: str | None = None  # the file backend's directory (a str or Path)
+DEFAULT_FROM_EMAIL = "webmaster@localhost"
+SERVER_EMAIL = "root@localhost"  # the sender of mail_admins()
+EMAIL_SUBJECT_PREFIX = "[Stoa] "
+# Who mail_admins() writes to: [("Ada", "ada@example.com"), ...] or plain addresses.
+ADMINS: list[tuple[str, str] | str] = []
+
 # Messages (core.messages): where one-time messages are kept between requests.
 MESSAGE_STORAGE = "core.messages.storage.SessionStorage"

@@ -48,6 +48,7 @@ def _check_semantics(values: Mapping[str, Any]) -> list[str]:
             "ALLOWED_HOSTS is empty and DEBUG is off, so every request would be refused: "
             "list the host names this site serves, e.g. ALLOWED_HOSTS = ['example.com']."
         )
+    problems.extend(_check_email(values))
     hosts = values.get("ALLOWED_HOSTS")
     if isinstance(hosts, list | tuple):
         for host in hosts:
@@ -196,3 +197,36 @@ def _close_matches(word: str, possibilities: Sequence[str], *, n: int, cutoff: f
     import difflib  # only when a setting is wrong
 
     return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)
+
+
+def _check_email(values: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    if values.get("EMAIL_USE_TLS") is True and values.get("EMAIL_USE_SSL") is True:
+        problems.append(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one (TLS is STARTTLS, "
+            "usually port 587; SSL is implicit TLS, usually port 465)."
+        )
+    port = values.get("EMAIL_PORT")
+    if isinstance(port, int) and not 0 < port < 65536:
+        problems.append(f"EMAIL_PORT {port} is not a port: use 1 to 65535 (25, 465 or 587).")
+    if values.get("EMAIL_BACKEND") == "core.mail.backends.filebased.EmailBackend" and not (
+        values.get("EMAIL_FILE_PATH")
+    ):
+        problems.append(
+            "EMAIL_BACKEND is the file backend but EMAIL_FILE_PATH is not set: name the "
+            "directory the emails go to, e.g. EMAIL_FILE_PATH = BASE_DIR / 'sent-mail'."
+        )
+    for entry in values.get("ADMINS") or []:
+        if not (
+            isinstance(entry, str)
+            or (isinstance(entry, tuple | list) and len(entry) == 2 and "@" in str(entry[1]))
+        ):
+            problems.append(
+                f"ADMINS entry {_short_repr(entry)} is not (name, address) or an address: "
+                f"write ADMINS = [('Ada', 'ada@example.com')]."
+            )
+    for name in ("DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "EMAIL_SUBJECT_PREFIX"):
+        value = values.get(name)
+        if isinstance(value, str) and any(c in value for c in "\r\n"):
+            problems.append(f"{name} holds a line break: make it one line.")
+    return problems

@@ -166,6 +166,25 @@ def settings(stoa_test_database: Engine) -> Iterator[SettingsFixture]:
 
 
 @pytest.fixture
+def mailoutbox() -> Iterator[list[Any]]:
+    """Send the test's email to an in-memory outbox, and give that list (empty at first).
+
+        def test_welcome_mail(client, mailoutbox):
+            client.post("/signup/", data={...})
+            (message,) = mailoutbox
+            assert message.to == ["ada@example.com"]
+    """
+    from core import mail
+
+    mail.outbox.clear()
+    try:
+        with lazy_settings.override(EMAIL_BACKEND="core.mail.backends.locmem.EmailBackend"):
+            yield mail.outbox
+    finally:
+        mail.outbox.clear()
+
+
+@pytest.fixture
 def db(stoa_test_database: Engine) -> Iterator[Session]:
     """A session on the test database, rolled back after the test; views share it."""
     from orm.session import shared_session

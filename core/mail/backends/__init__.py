@@ -1,0 +1,1 @@
+"""Email backends: where `send_mail()` sends (EMAIL_BACKEND)."""
