@@ -34,6 +34,7 @@ class EmailBackend(BaseEmailBackend):
         use_tls: bool | None = None,
         use_ssl: bool | None = None,
         timeout: float | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -48,6 +49,8 @@ class EmailBackend(BaseEmailBackend):
         self.timeout = timeout if timeout is not None else settings.EMAIL_TIMEOUT
         if self.use_tls and self.use_ssl:
             raise ValueError("Choose one of use_tls (STARTTLS) and use_ssl (implicit TLS).")
+        # Certificates are verified; a context of your own can trust a private CA.
+        self.ssl_context = ssl_context
         self.connection: smtplib.SMTP | None = None
         self._lock = threading.RLock()
 
@@ -60,7 +63,7 @@ class EmailBackend(BaseEmailBackend):
         """Connect (and log in) unless connected; return True if this call connected."""
         if self.connection is not None:
             return False
-        context = ssl.create_default_context()
+        context = self.ssl_context or ssl.create_default_context()
         kind = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
         extra: dict[str, Any] = {"context": context} if self.use_ssl else {}
         if self.timeout is not None:
