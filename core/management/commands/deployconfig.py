@@ -11,6 +11,7 @@ import importlib
 import multiprocessing
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -280,13 +281,13 @@ class Command(BaseCommand):
         return "uwsgi.service-tpl", context
 
 
+@dataclass(frozen=True)
 class Project:
     """The project the settings belong to: its package name and directory."""
 
-    def __init__(self, name: str, settings_module: str, directory: Path) -> None:
-        self.name = name
-        self.settings_module = settings_module
-        self.directory = directory
+    name: str
+    settings_module: str
+    directory: Path
 
 
 def _project() -> Project:
