@@ -92,10 +92,23 @@ class LoginView(RedirectURLMixin, FormView):
         return Response(status=302, location=self.get_success_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """Add the safe `next` value and the name of its field."""
+        """Add the safe `next` value, the name of its field, and the password reset URL."""
         context = super().get_context_data(**kwargs)
-        context.update(next=self.get_redirect_url(), redirect_field_name=self.redirect_field_name)
+        context.update(
+            next=self.get_redirect_url(),
+            redirect_field_name=self.redirect_field_name,
+            password_reset_url=_url_or_none("password_reset"),
+        )
         return context
+
+
+def _url_or_none(name: str) -> str | None:
+    from core.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 class LogoutView(RedirectURLMixin, TemplateResponseMixin, ContextMixin, View):

@@ -122,6 +122,7 @@ class LazySettings:
     USE_X_FORWARDED_HOST: bool
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     TRUSTED_PROXIES: list[str]
+    PASSWORD_RESET_TIMEOUT: int
     EMAIL_BACKEND: str | None
     EMAIL_HOST: str
     EMAIL_PORT: int

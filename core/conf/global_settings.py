@@ -155,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS: list[object] = [
     "core.auth.password_validation.NumericPasswordValidator",
 ]
 LOGOUT_REDIRECT_URL: str | None = None
+# How long a password reset link works, in seconds (three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 # Email (core.mail). None: the console backend with DEBUG on, SMTP otherwise.
 EMAIL_BACKEND: str | None = None
