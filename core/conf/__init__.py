@@ -123,6 +123,10 @@ class LazySettings:
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     TRUSTED_PROXIES: list[str]
     PASSWORD_RESET_TIMEOUT: int
+    CACHES: dict[str, Any]
+    CACHE_MIDDLEWARE_SECONDS: int
+    CACHE_MIDDLEWARE_KEY_PREFIX: str
+    CACHE_MIDDLEWARE_ALIAS: str
     EMAIL_BACKEND: str | None
     EMAIL_HOST: str
     EMAIL_PORT: int

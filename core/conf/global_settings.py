@@ -158,6 +158,15 @@ LOGOUT_REDIRECT_URL: str | None = None
 # How long a password reset link works, in seconds (three days).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
+# Caches (core.cache): local memory per process by default.
+CACHES: dict[str, object] = {
+    "default": {"BACKEND": "core.cache.backends.locmem.LocMemCache"},
+}
+# The cache middleware and cache_page(): how long pages are kept, and where.
+CACHE_MIDDLEWARE_SECONDS = 600
+CACHE_MIDDLEWARE_KEY_PREFIX = ""
+CACHE_MIDDLEWARE_ALIAS = "default"
+
 # Email (core.mail). None: the console backend with DEBUG on, SMTP otherwise.
 EMAIL_BACKEND: str | None = None
 EMAIL_HOST = "localhost"

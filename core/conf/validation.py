@@ -49,6 +49,7 @@ def _check_semantics(values: Mapping[str, Any]) -> list[str]:
             "list the host names this site serves, e.g. ALLOWED_HOSTS = ['example.com']."
         )
     problems.extend(_check_email(values))
+    problems.extend(_check_caches(values))
     hosts = values.get("ALLOWED_HOSTS")
     if isinstance(hosts, list | tuple):
         for host in hosts:
@@ -229,4 +230,42 @@ def _check_email(values: Mapping[str, Any]) -> list[str]:
         value = values.get(name)
         if isinstance(value, str) and any(c in value for c in "\r\n"):
             problems.append(f"{name} holds a line break: make it one line.")
+    return problems
+
+
+def _check_caches(values: Mapping[str, Any]) -> list[str]:
+    caches = values.get("CACHES")
+    if not isinstance(caches, dict):
+        return []
+    problems: list[str] = []
+    if "default" not in caches:
+        problems.append(
+            "CACHES has no 'default' cache: add one, e.g. CACHES = {'default': "
+            "{'BACKEND': 'core.cache.backends.locmem.LocMemCache'}}."
+        )
+    for alias, params in caches.items():
+        if not isinstance(params, dict) or not isinstance(params.get("BACKEND"), str):
+            problems.append(
+                f"CACHES[{alias!r}] needs a BACKEND, a dotted path such as "
+                f"'core.cache.backends.redis.RedisCache'."
+            )
+            continue
+        timeout = params.get("TIMEOUT", 300)
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float)
+        ):
+            problems.append(f"CACHES[{alias!r}]['TIMEOUT'] must be seconds (a number) or None.")
+        unknown = set(params) - {
+            "BACKEND",
+            "LOCATION",
+            "TIMEOUT",
+            "OPTIONS",
+            "KEY_PREFIX",
+            "VERSION",
+        }
+        if unknown:
+            problems.append(
+                f"CACHES[{alias!r}] has unknown keys {sorted(unknown)}: use BACKEND, LOCATION, "
+                f"TIMEOUT, OPTIONS, KEY_PREFIX and VERSION."
+            )
     return problems

@@ -1,0 +1,1 @@
+"""Cache backends: local memory, Redis, the database, dummy (CACHES["..."]["BACKEND"])."""
