@@ -142,5 +142,7 @@ def site(
     (pytest groups their tests by variant).
     """
     directory = tmp_path_factory.mktemp(f"site-{variant_id(request.param)}")
-    with own_site(request.param, load_project, directory) as running:
+    # No recycling (the generated gunicorn.conf.py recycles every 10,000 requests or so):
+    # the memory of the same workers is compared from start to end. F2 recycles on purpose.
+    with own_site(request.param, load_project, directory, ["--max-requests", "0"]) as running:
         yield running

@@ -124,7 +124,7 @@ def test_steady_load_keeps_the_same_workers(steady: Run) -> None:
 def test_steady_load_worker_memory_is_stable(steady: Run) -> None:
     growth = steady.growth()
 
-    assert len(growth) == len(steady.workers_warm)
+    assert len(growth) == len(steady.workers_warm), (steady.workers_warm, steady.workers_end)
     assert max(growth.values()) <= PLAN.rss_growth_limit_kib, describe_rss(steady)
 
 
@@ -247,5 +247,5 @@ def test_long_run_gets_200_to_every_request(long_run: Run, site: Site) -> None:
 def test_long_run_worker_memory_is_stable(long_run: Run) -> None:
     growth = long_run.growth()
 
-    assert len(growth) == len(long_run.workers_warm)
+    assert len(growth) == len(long_run.workers_warm), (long_run.workers_warm, long_run.workers_end)
     assert max(growth.values()) <= PLAN.rss_growth_limit_kib, describe_rss(long_run)
