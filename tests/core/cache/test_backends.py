@@ -233,7 +233,7 @@ def test_the_local_memory_cache_drops_the_least_recently_used() -> None:
 def test_the_database_cache_stays_within_max_entries(db: Any) -> None:
     table = DatabaseCache(
         {"LOCATION": f"cache_{secrets.token_hex(4)}", "OPTIONS": {"MAX_ENTRIES": 5}}
-    )  # noqa: E501
+    )
     table.create_table()
     try:
         for n in range(12):
