@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 return
             if not steps:
                 self.stdout.write("No migrations to apply.\n")
+                self._create_permissions()
                 return
             verb = "Applying" if direction == "upgrade" else "Unapplying"
             revisions = {step.id: step for step in steps}
@@ -72,6 +73,26 @@ class Command(BaseCommand):
             )
         except MigrationError as exc:
             raise CommandError(str(exc)) from None
+        if direction == "upgrade":
+            self._create_permissions()
+
+    def _create_permissions(self) -> None:
+        """Add the view/add/change/delete permissions of new models (as Django does)."""
+        from sqlalchemy import inspect
+
+        from core.conf import settings
+        from orm import get_engine, session_scope
+
+        if "core.auth" not in settings.INSTALLED_APPS:
+            return
+        if not inspect(get_engine()).has_table("auth_permission"):
+            return
+        from core.auth.permissions import create_permissions
+
+        with session_scope() as session:
+            created = create_permissions(session)
+        if created:
+            self.stdout.write(f"Created {len(created)} permissions.\n")
 
     def _show_plan(self, direction: str, steps: list[Revision]) -> None:
         if not steps:

@@ -1,0 +1,1 @@
+"""An app of writers, novels and chapters for the admin's tests."""
