@@ -44,16 +44,15 @@ class PageCache:
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         return hashlib.sha256(url.encode()).hexdigest()
 
-    def _vary_key(self, request: Request) -> str:
-        return f"page.vary.{self.key_prefix}.{self._url_hash(request)}"
+    def _vary_key(self, url: str) -> str:
+        return f"page.vary.{self.key_prefix}.{url}"
 
-    def _page_key(self, request: Request, vary: list[str]) -> str:
+    def _page_key(self, request: Request, url: str, vary: list[str]) -> str:
         values = hashlib.sha256()
         for header in vary:
             values.update(header.lower().encode() + b"\0")
             value = request.headers.get(header, "")
             values.update(value.encode("latin-1", "replace") + b"\0")
-        url = self._url_hash(request)
         return f"page.{self.key_prefix}.{url}.{values.hexdigest()}"
 
     # -- fetching --------------------------------------------------------------------------
@@ -62,10 +61,11 @@ class PageCache:
         """Return the stored response for this request, or None."""
         if request.method not in ("GET", "HEAD"):
             return None
-        vary = self.cache.get(self._vary_key(request))
+        url = self._url_hash(request)
+        vary = self.cache.get(self._vary_key(url))
         if vary is None:
             return None
-        stored = self.cache.get(self._page_key(request, vary))
+        stored = self.cache.get(self._page_key(request, url, vary))
         if stored is None:
             return None
         status, headerlist, body = stored
@@ -83,8 +83,10 @@ class PageCache:
         vary = _varies(request, response)
         body = response.body
         headers = [(name, value) for name, value in response.headerlist]
-        self.cache.set(self._vary_key(request), vary, timeout)
-        self.cache.set(self._page_key(request, vary), (response.status, headers, body), timeout)
+        url = self._url_hash(request)
+        self.cache.set(self._vary_key(url), vary, timeout)
+        stored = (response.status, headers, body)
+        self.cache.set(self._page_key(request, url, vary), stored, timeout)
         return response
 
     def _timeout(self, request: Request, response: WebObResponse) -> float | None:

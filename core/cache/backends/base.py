@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 # "Use the cache's TIMEOUT": distinct from None, which means "never expire".
 DEFAULT_TIMEOUT: Any = object()
 MAX_KEY_LENGTH = 250
+# A space or a control character: what memcached refuses, and a sign of an unhashed key.
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f]")
 
 
 class InvalidCacheKey(ValueError):
@@ -42,7 +45,7 @@ class BaseCache:
                 f"The cache key {full[:40]!r}... is {len(full)} characters; the most is "
                 f"{MAX_KEY_LENGTH}: hash long keys (hashlib.sha256(key.encode()).hexdigest())."
             )
-        if any(ord(c) < 33 or ord(c) == 127 for c in full):
+        if _UNPRINTABLE.search(full):
             raise InvalidCacheKey(
                 f"The cache key {full!r} holds a space or a control character: "
                 f"use printable characters only (or hash the key)."
