@@ -123,6 +123,10 @@ class LazySettings:
     SECURE_PROXY_SSL_HEADER: tuple[str, str] | None
     TRUSTED_PROXIES: list[str]
     PASSWORD_RESET_TIMEOUT: int
+    MAINTENANCE_FILE: str | Path | None
+    MAINTENANCE_CACHE: str | None
+    MAINTENANCE_CHECK_INTERVAL: float | int
+    MAINTENANCE_EXEMPT_PATHS: list[str]
     CACHES: dict[str, Any]
     CACHE_MIDDLEWARE_SECONDS: int
     CACHE_MIDDLEWARE_KEY_PREFIX: str

@@ -167,6 +167,12 @@ CACHE_MIDDLEWARE_SECONDS = 600
 CACHE_MIDDLEWARE_KEY_PREFIX = ""
 CACHE_MIDDLEWARE_ALIAS = "default"
 
+# Maintenance mode (manage.py down / up; core.middleware.maintenance).
+MAINTENANCE_FILE: str | None = None  # default: .maintenance.json beside manage.py
+MAINTENANCE_CACHE: str | None = None  # a cache alias; default: the default cache if Redis
+MAINTENANCE_CHECK_INTERVAL = 1.0  # seconds between two looks at the flag, per worker
+MAINTENANCE_EXEMPT_PATHS: list[str] = ["/admin/"]  # path prefixes that stay up
+
 # Email (core.mail). None: the console backend with DEBUG on, SMTP otherwise.
 EMAIL_BACKEND: str | None = None
 EMAIL_HOST = "localhost"
