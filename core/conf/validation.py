@@ -50,6 +50,7 @@ def _check_semantics(values: Mapping[str, Any]) -> list[str]:
         )
     problems.extend(_check_email(values))
     problems.extend(_check_caches(values))
+    problems.extend(_check_maintenance(values))
     hosts = values.get("ALLOWED_HOSTS")
     if isinstance(hosts, list | tuple):
         for host in hosts:
@@ -268,4 +269,27 @@ def _check_caches(values: Mapping[str, Any]) -> list[str]:
                 f"CACHES[{alias!r}] has unknown keys {sorted(unknown)}: use BACKEND, LOCATION, "
                 f"TIMEOUT, OPTIONS, KEY_PREFIX and VERSION."
             )
+    return problems
+
+
+def _check_maintenance(values: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    interval = values.get("MAINTENANCE_CHECK_INTERVAL")
+    if isinstance(interval, int | float) and not isinstance(interval, bool) and interval < 0:
+        problems.append(
+            f"MAINTENANCE_CHECK_INTERVAL is {interval}: use 0 or more seconds (1 by default)."
+        )
+    for path in values.get("MAINTENANCE_EXEMPT_PATHS") or []:
+        if isinstance(path, str) and not path.startswith("/"):
+            problems.append(
+                f"MAINTENANCE_EXEMPT_PATHS entry {path!r} is not a path: start it with '/', "
+                f"e.g. '/admin/'."
+            )
+    alias = values.get("MAINTENANCE_CACHE")
+    caches = values.get("CACHES")
+    if isinstance(alias, str) and isinstance(caches, dict) and alias not in caches:
+        problems.append(
+            f"MAINTENANCE_CACHE names {alias!r}, which is not in CACHES: name one of "
+            f"{', '.join(sorted(caches))}, or None to keep the flag in a file."
+        )
     return problems

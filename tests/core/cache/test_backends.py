@@ -294,3 +294,32 @@ def test_the_default_timeout_applies(settings: Any) -> None:
     with later(6):
         assert local.get("k") is None
     assert base.DEFAULT_TIMEOUT is not None
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ({"CACHES": {"other": {"BACKEND": "x.Y"}}}, "no 'default' cache"),
+        ({"CACHES": {"default": {}}}, "needs a BACKEND"),
+        ({"CACHES": {"default": {"BACKEND": "x.Y", "TIMEOUT": "300"}}}, "must be seconds"),
+        ({"CACHES": {"default": {"BACKEND": "x.Y", "LOCACTION": "x"}}}, "unknown keys"),
+        ({"MAINTENANCE_CHECK_INTERVAL": -1}, "0 or more seconds"),
+        ({"MAINTENANCE_EXEMPT_PATHS": ["admin/"]}, "start it with '/'"),
+        ({"MAINTENANCE_CACHE": "shared"}, "not in CACHES"),
+    ],
+)
+def test_cache_and_maintenance_settings_are_checked_at_start_up(
+    values: dict[str, Any], words: str
+) -> None:
+    from core.conf.validation import validate_settings
+
+    base = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": ["*"],
+        "DATABASES": {"default": "sqlite://"},
+        "CACHES": {"default": {"BACKEND": "core.cache.backends.locmem.LocMemCache"}},
+    }
+
+    problems = validate_settings({**base, **values}, set(values))
+
+    assert any(words in problem for problem in problems), problems
