@@ -169,10 +169,10 @@ def settings(stoa_test_database: Engine) -> Iterator[SettingsFixture]:
 def mailoutbox() -> Iterator[list[Any]]:
     """Send the test's email to an in-memory outbox, and give that list (empty at first).
 
-        def test_welcome_mail(client, mailoutbox):
-            client.post("/signup/", data={...})
-            (message,) = mailoutbox
-            assert message.to == ["ada@example.com"]
+    def test_welcome_mail(client, mailoutbox):
+        client.post("/signup/", data={...})
+        (message,) = mailoutbox
+        assert message.to == ["ada@example.com"]
     """
     from core import mail
 
