@@ -26,8 +26,10 @@ from core.admin.lookups import EMPTY_VALUE_DISPLAY, AdminField, resolve_field, v
 from core.auth.permissions import permission_codename
 from core.exceptions import ImproperlyConfigured
 from core.forms import IntegerField, ModelForm, modelform_factory
+from core.forms.converters import editable_by_default
 from core.forms.formsets import BaseInlineFormSet, foreign_key_to, inlineformset_factory
 from core.forms.models import model_columns
+from core.forms.relations import many_to_many
 from core.forms.validators import InputRequired, Optional, ValidationError
 from core.views.mixins import model_label
 
@@ -162,10 +164,15 @@ class BaseModelAdmin(Generic[M]):
         readonly = [field.name for field in self.readonly if field.name in self._columns()]
         exclude = [*(self.exclude or ()), *readonly]
         if fields is None and not _defines_fields(self.form):
-            fields = "__all__"
+            fields = self.default_fields(exclude)
         return modelform_factory(
             self.model, form=self._form_base(), fields=fields, exclude=exclude or None
         )
+
+    def default_fields(self, exclude: Sequence[str]) -> list[str]:
+        """Return what the form edits by default: editable columns, then many-to-many."""
+        columns = [key for key, column in self._columns().items() if editable_by_default(column)]
+        return [key for key in [*columns, *many_to_many(self.model)] if key not in exclude]
 
     def _form_base(self) -> type[ModelForm]:
         if not self.raw_id_fields:

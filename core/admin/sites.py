@@ -192,7 +192,8 @@ class AdminSite:
             response: Response = model_admin.get_view(kind)(request, **kwargs)
             return response
 
-        view.__name__ = f"admin_{kind}"
+        view.__name__ = f"{kind}_view"
+        view.__qualname__ = f"{type(self).__name__}.{kind}_view"
         return view
 
     def redirect_to_change(

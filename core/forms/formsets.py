@@ -27,6 +27,7 @@ from sqlalchemy import Column, inspect, select
 from core.exceptions import ImproperlyConfigured
 from core.forms.forms import FormData
 from core.forms.models import ModelForm, model_columns, modelform_factory
+from core.forms.relations import many_to_many, related_keys
 from core.forms.rendering import ErrorList
 from orm.models import table_name_for
 
@@ -48,9 +49,15 @@ def changed_fields(form: ModelForm) -> list[str]:
     value other than their initial one.
     """
     columns = model_columns(type(form.instance))
+    relations = many_to_many(type(form.instance))
     existing = inspect(form.instance).has_identity
     changed = []
     for name, value in form.cleaned_data.items():
+        if name in relations:
+            before_keys = related_keys(form.instance, name) if existing else []
+            if sorted(before_keys) != sorted(value or []):
+                changed.append(name)
+            continue
         if name not in columns:
             continue
         before = getattr(form.instance, name) if existing else form.initial.get(name)

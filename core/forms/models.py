@@ -31,6 +31,7 @@ from core.forms.converters import (
     scalar_default,
 )
 from core.forms.forms import DeclarativeFieldsMetaclass, Form, FormData
+from core.forms.relations import field_for_relationship, many_to_many, related_keys, related_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -118,10 +119,13 @@ def _check_options(form_class: Any, options: ModelFormOptions) -> None:
             f"e.g. fields = [{options.fields!r}], or '__all__'."
         )
     listed = [] if isinstance(options.fields, str) else list(options.fields or ())
+    relations = many_to_many(options.model)
     unknown = [
         key
         for key in [*listed, *options.exclude]
-        if key not in columns and not hasattr(getattr(form_class, key, None), "_formfield")
+        if key not in columns
+        and key not in relations
+        and not hasattr(getattr(form_class, key, None), "_formfield")
     ]
     if unknown:
         raise ImproperlyConfigured(
@@ -209,10 +213,14 @@ class ModelForm(Form, metaclass=ModelFormMetaclass):
                 if editable_by_default(column) and key not in options.exclude
             ]
         else:
-            keys = [key for key in options.fields if key in columns]
+            relations = many_to_many(options.model)
+            keys = [key for key in options.fields if key in columns or key in relations]
         generated: dict[str, Any] = {}
         for key in keys:
             if key in exclude:
+                continue
+            if key not in columns:
+                generated[key] = field_for_relationship(key, relations[key], session)
                 continue
             unbound = field_for_column(
                 key, columns[key], session=session, models=_mapper(options.model).registry
@@ -234,7 +242,7 @@ class ModelForm(Form, metaclass=ModelFormMetaclass):
         options = self._options
         assert options.model is not None
         columns = model_columns(options.model)
-        keys = [key for key in self._generated if columns[key].foreign_keys]
+        keys = [key for key in self._generated if key not in columns or columns[key].foreign_keys]
         if not keys:
             return list(self._unbound_fields)
         replaced = self._generate_fields(
@@ -249,7 +257,12 @@ class ModelForm(Form, metaclass=ModelFormMetaclass):
         columns = model_columns(self._options.model)
         keys = [key for key, _ in self._unbound_fields if key in columns]
         if existing:
-            return {key: getattr(instance, key) for key in keys}
+            values = {key: getattr(instance, key) for key in keys}
+            relations = many_to_many(self._options.model)
+            for key, _ in self._unbound_fields:
+                if key in relations:
+                    values[key] = related_keys(instance, key)
+            return values
         defaults = {key: scalar_default(columns[key]) for key in keys}
         return {key: value for key, value in defaults.items() if value is not NO_DEFAULT}
 
@@ -337,9 +350,12 @@ class ModelForm(Form, metaclass=ModelFormMetaclass):
     def _apply_cleaned_data(self) -> None:
         assert self._options.model is not None
         columns = model_columns(self._options.model)
+        relations = many_to_many(self._options.model)
         for key, value in self.cleaned_data.items():
             column = columns.get(key)
             if column is None:
+                if key in relations and key in self._generated:
+                    setattr(self.instance, key, related_rows(self.session, relations[key], value))
                 continue
             if value is None and not column.nullable:
                 default = scalar_default(column)

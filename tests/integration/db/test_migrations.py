@@ -266,7 +266,8 @@ def forget_every_model(project: Project, history: History) -> None:
     (project.root / MODELS_PATH).write_text(history.original_models, encoding="utf-8")
     settings = project.root / "mysite" / "settings.py"
     text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace('    "core.auth",\n', ""), encoding="utf-8")
+    text = text.replace('    "core.auth",\n', "").replace('    "core.admin",\n', "")
+    settings.write_text(text, encoding="utf-8")
 
 
 def test_makemigrations_refuses_to_drop_every_table(migrated: Project, history: History) -> None:
