@@ -15,7 +15,15 @@ class ChapterInline(admin.TabularInline[Chapter]):
 
 
 class NovelAdmin(admin.ModelAdmin[Novel]):
-    list_display = ["title", "writer", "genre", "in_print", "published", "short_title"]
+    list_display = [
+        "title",
+        "writer",
+        "genre",
+        "in_print",
+        "published",
+        "short_title",
+        "title_length",
+    ]
     list_filter = ["in_print", "genre", "writer", "published"]
     search_fields = ["title", "writer__name"]
     ordering = ["title"]
