@@ -525,6 +525,10 @@ def render(results: dict[str, Any]) -> str:
                 for n, v in memory.items()
             ],
         )
+    # Memory over a long run comes from make soak (docs/reliability.md), not from make bench.
+    soak = Path(__file__).resolve().parent / "soak.md"
+    if soak.exists():
+        lines += ["", *soak.read_text(encoding="utf-8").rstrip("\n").splitlines()]
 
     lines += [
         "",
