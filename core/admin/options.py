@@ -206,11 +206,12 @@ class BaseModelAdmin(Generic[M]):
 
     def _check_form_options(self) -> None:
         columns = self._columns()
+        keys = [key for key, column in columns.items() if column.foreign_keys]
         for name in self.raw_id_fields:
-            if name not in columns or not columns[name].foreign_keys:
+            if name not in keys:
                 raise ImproperlyConfigured(
                     f"{self.opts_name}.raw_id_fields names {name!r}, which is not a foreign key "
-                    f"column of {self.model.__name__}: use the column, e.g. 'author_id'."
+                    f"column of {self.model.__name__}: use one of {', '.join(keys) or 'none'}."
                 )
         # Building the form once checks fields, fieldsets and exclude against the model.
         try:

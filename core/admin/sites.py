@@ -59,9 +59,6 @@ class AdminSite:
         Keyword options make a subclass on the fly: register(Tag, search_fields=["name"]).
         """
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
-        admin_class = admin_class or ModelAdmin
-        if options:
-            admin_class = type(f"{admin_class.__name__}WithOptions", (admin_class,), options)
         for model in models:
             if inspect(model, raiseerr=False) is None:
                 raise ImproperlyConfigured(
@@ -73,7 +70,10 @@ class AdminSite:
                     f"{model.__name__} is registered already on the {self.name!r} admin site: "
                     f"register it once (or unregister() it first to replace its ModelAdmin)."
                 )
-            self._registry[model] = admin_class(model, self)
+            chosen = admin_class or ModelAdmin
+            if options:
+                chosen = type(f"{model.__name__}Admin", (chosen,), options)
+            self._registry[model] = chosen(model, self)
 
     def unregister(self, model_or_iterable: type[Any] | Iterable[type[Any]]) -> None:
         """Remove models from the site."""
