@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Mapper, RelationshipProperty
-from wtforms import SelectMultipleField  # type: ignore[import-untyped, unused-ignore]
+from wtforms import (  # type: ignore[import-untyped, unused-ignore]
+    SelectChoice,
+    SelectMultipleField,
+)
 
 from orm.models import coerce_for_column
 
@@ -41,13 +44,13 @@ def field_for_relationship(
     key: str, prop: RelationshipProperty[Any], session: Session | None = None
 ) -> Any:
     """Return an unbound multiple select of the rows `prop` may point to (given a session)."""
-    choices: list[tuple[str, str]] = []
+    choices: list[Any] = []
     if session is not None:
         target = _target_key(prop)
         rows = session.scalars(select(prop.mapper.class_).order_by(target))
         mapper = inspect(prop.mapper.class_)
         attribute = mapper.get_property_by_column(target).key
-        choices = [(str(getattr(row, attribute)), str(row)) for row in rows]
+        choices = [SelectChoice(str(getattr(row, attribute)), str(row)) for row in rows]
     return SelectMultipleField(
         label=key.replace("_", " ").capitalize(),
         choices=choices,
