@@ -37,11 +37,26 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The examples (examples/*/, docs/index.md): each is a project with its own settings
+# module, so each is type-checked and tested on its own, from its own directory.
+EXAMPLES := $(patsubst %/conftest.py,%,$(sort $(wildcard examples/*/conftest.py)))
+
 types: venv
 	$(BIN)/mypy
+	@set -e; for example in $(EXAMPLES); do \
+		echo "mypy $$example"; \
+		(cd $$example && $(CURDIR)/$(BIN)/mypy --cache-dir=$(CURDIR)/.mypy_cache --strict .); \
+	done
 
+# One pytest run for the framework, then one per example (its conftest.py names its
+# settings); coverage adds them up. A failing run stops here with its exit code.
 pytest: venv
 	$(BIN)/coverage run -m pytest
+	@set -e; for example in $(EXAMPLES); do \
+		echo "pytest $$example"; \
+		(cd $$example && $(CURDIR)/$(BIN)/coverage run --append \
+			--rcfile=$(CURDIR)/pyproject.toml --data-file=$(CURDIR)/.coverage -m pytest); \
+	done
 	$(BIN)/coverage report
 
 test: lint types pytest
