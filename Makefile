@@ -31,6 +31,21 @@ demo: venv
 		(../$(BIN)/python manage.py makemigrations -m "todo" --noinput && \
 		 ../$(BIN)/python manage.py migrate))
 	cd $(DEMO) && ../$(BIN)/python manage.py check
+	@# A superuser for the admin, made once; its password is kept in demo/.demo-admin.
+	@cd $(DEMO) && if [ ! -f .demo-admin ]; then \
+		pw=$$(../$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
+		if STOA_SUPERUSER_PASSWORD="$$pw" ../$(BIN)/python manage.py createsuperuser --noinput \
+			--username admin --email admin@example.com >/dev/null 2>&1; then \
+			printf 'username: admin\npassword: %s\n' "$$pw" > .demo-admin; \
+		else \
+			echo "No superuser was made (is there one named admin?): make one with"; \
+			echo "  cd $(DEMO) && ../$(BIN)/python manage.py createsuperuser"; \
+		fi; \
+	fi
+	@if [ -f $(DEMO)/.demo-admin ]; then \
+		echo "The admin is at http://127.0.0.1:$(DEMO_PORT)/admin/ - log in with:"; \
+		sed 's/^/  /' $(DEMO)/.demo-admin; \
+	fi
 	cd $(DEMO) && ../$(BIN)/python manage.py runserver 127.0.0.1:$(DEMO_PORT)
 
 lint: venv

@@ -336,7 +336,8 @@ class ModelAdmin(BaseModelAdmin[M]):
         """Return the action functions, the built-in ones first."""
         if self.actions is None:
             return []
-        chosen = [getattr(self, a) if isinstance(a, str) else a for a in self.actions]
+        # A name is a method of the ModelAdmin, called like a function: (self, request, objects).
+        chosen = [getattr(type(self), a, a) if isinstance(a, str) else a for a in self.actions]
         return [*self.default_actions, *chosen]
 
     def get_actions(self, request: Request) -> dict[str, tuple[Action, str]]:
