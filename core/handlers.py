@@ -5,9 +5,10 @@ Built once per process by `core.wsgi.get_wsgi_application()`.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from itertools import chain
 from typing import Any
 
@@ -29,8 +30,8 @@ from core.http import Request, Response
 from core.log import request_logger
 from core.template_response import TemplateResponse
 from core.templating import get_engine
-from core.types import GetResponse, StartResponse, WSGIEnvironment
-from core.urls import Resolver404, get_resolver
+from core.types import AsyncGetResponse, GetResponse, StartResponse, WSGIEnvironment
+from core.urls import Resolver404, ResolverMatch, get_resolver
 from core.utils import import_string
 
 _UNSAFE_HEADER = re.compile(r"[\r\n\x00]")
@@ -46,8 +47,8 @@ ERROR_TITLES = {
 }
 
 
-class WSGIHandler:
-    """The PEP 3333 application of a Stoa project.
+class BaseHandler:
+    """What the WSGI and the ASGI handler share: the chain, the checks, errors as responses.
 
     Construction validates the settings and builds everything a request needs: the
     URL resolver, the template engine and the middleware chain. Any problem is raised
@@ -71,12 +72,26 @@ class WSGIHandler:
         self.error_headers: tuple[tuple[str, str], ...] = ()
         self.chain = self._build_chain(settings.MIDDLEWARE)
 
-    def _build_chain(self, middleware: list[str]) -> GetResponse:
-        handler: GetResponse = self._guard(self.get_response)
+    def _build_chain(self, middleware: list[str], *, is_async: bool = False) -> Any:
+        """Wrap the innermost layer in each middleware, outermost last.
+
+        Django's rules for sync and async middleware: a factory says what it can be with
+        `sync_capable` (default True) and `async_capable` (default False). One that can
+        be both gets the kind of the layer inside it; otherwise the layer inside is
+        adapted (asgiref's sync_to_async or async_to_sync) where the kind changes. The
+        chain comes out sync for WSGI, async (`is_async`) for ASGI.
+        """
+        handler: Any
+        if is_async:
+            handler = self._guard_async(self.get_response_async)
+        else:
+            handler = self._guard(self.get_response)
+        handler_is_async = is_async
         for path in reversed(middleware):
             factory = import_string(path, setting="MIDDLEWARE")
+            layer_is_async = _middleware_is_async(factory, path, handler_is_async)
             try:
-                layer = factory(handler)
+                layer = factory(_adapt(handler, handler_is_async, layer_is_async))
             except MiddlewareNotUsed:
                 continue
             if layer is None or not callable(layer):
@@ -85,8 +100,9 @@ class WSGIHandler:
                     f"get_response and returns a callable from request to response."
                 )
             self.error_headers = (*_security_headers(layer), *self.error_headers)
-            handler = self._guard(layer)
-        return handler
+            handler = self._guard_async(layer) if layer_is_async else self._guard(layer)
+            handler_is_async = layer_is_async
+        return _adapt(handler, handler_is_async, is_async)
 
     def secure(self, response: WebObResponse) -> WebObResponse:
         """Add the security headers the middleware gives every response, unless set.
@@ -110,9 +126,42 @@ class WSGIHandler:
 
         return layer
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        request = Request(environ)
-        body_input = environ.get("wsgi.input")
+    def _guard_async(self, get_response: AsyncGetResponse) -> AsyncGetResponse:
+        async def layer(request: Request) -> WebObResponse:
+            try:
+                return await get_response(request)
+            except Exception as exc:  # noqa: BLE001 (each kind is mapped to a status)
+                return self.response_for_exception(request, exc)
+
+        return layer
+
+    async def get_response_async(self, request: Request) -> WebObResponse:
+        """Resolve the path and call the view, the innermost layer under ASGI.
+
+        An `async def` view is awaited on the event loop; any other view runs in the
+        request's worker thread (thread-sensitive sync_to_async), as the sync middleware
+        around it does, so its database session is opened and closed in one thread.
+        """
+        from asgiref.sync import sync_to_async
+
+        match = self.resolve_request(request)
+        if isinstance(match, WebObResponse):
+            return match
+        func = match.func
+        if not getattr(func, "view_is_async", False) and not inspect.iscoroutinefunction(func):
+            result = await sync_to_async(func)(request, *match.args, **match.kwargs)
+        else:
+            result = func(request, *match.args, **match.kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return self.check_view_result(match, result)
+
+    def check_request(self, request: Request) -> WebObResponse | None:
+        """Apply the proxy settings, check the Host and the declared body size.
+
+        Return the error response for a request that must go no further, else None.
+        """
+        environ = request.environ
         if self.forwarded:
             self.forwarded(environ)
         try:
@@ -123,9 +172,11 @@ class WSGIHandler:
             if self.max_body is not None and _declared_length(environ) > self.max_body:
                 request.check_body_size()
         except Exception as exc:  # noqa: BLE001
-            response = self.response_for_exception(request, exc)
-        else:
-            response = self.chain(request)
+            return self.response_for_exception(request, exc)
+        return None
+
+    def finish_response(self, request: Request, response: WebObResponse) -> WebObResponse:
+        """Render a template response not rendered yet; refuse a header with CR or LF."""
         if isinstance(response, TemplateResponse) and not response.is_rendered:
             try:
                 response.render()
@@ -133,15 +184,20 @@ class WSGIHandler:
                 response = self.server_error(request, exc)
         if _has_unsafe_header(response):
             response = self._unsafe_header_response(request, response)
-        replaced: Any = environ.get("wsgi.input")
-        if replaced is not body_input and replaced is not None:
-            # WebOb spooled a large body to a temporary file: release it now.
-            replaced.close()
-        result: Iterable[bytes] = response(environ, start_response)
-        return result
+        return response
 
     def get_response(self, request: Request) -> WebObResponse:
         """Resolve the path and call the view: the innermost layer of the chain."""
+        match = self.resolve_request(request)
+        if isinstance(match, WebObResponse):
+            return match
+        response: object = match.func(request, *match.args, **match.kwargs)
+        if not isinstance(response, WebObResponse):
+            return self.sync_view_result(match, response)
+        return response
+
+    def resolve_request(self, request: Request) -> ResolverMatch | WebObResponse:
+        """Return the view's match for the path, or the APPEND_SLASH redirect; else 404."""
         path = request.path_info
         match = self.resolver.resolve(path)
         if match is None:
@@ -150,13 +206,25 @@ class WSGIHandler:
                 return redirect
             raise Resolver404(path)
         request.resolver_match = match
-        response = match.func(request, *match.args, **match.kwargs)
-        if not isinstance(response, WebObResponse):
+        return match
+
+    def sync_view_result(self, match: ResolverMatch, result: object) -> WebObResponse:
+        """Finish what a view returned other than a response: await an `async def` view."""
+        if inspect.isawaitable(result):
+            # An async view under WSGI: run it to completion on an event loop of its own.
+            from asgiref.sync import async_to_sync
+
+            return self.check_view_result(match, async_to_sync(_awaited)(result))
+        return self.check_view_result(match, result)
+
+    def check_view_result(self, match: ResolverMatch, result: object) -> WebObResponse:
+        """Return `result` if it is a response; raise the error that names the view if not."""
+        if not isinstance(result, WebObResponse):
             raise TypeError(
-                f"The view {match.view_path} returned {type(response).__name__} instead of a "
+                f"The view {match.view_path} returned {type(result).__name__} instead of a "
                 f"Response: return a Response (or raise an HTTP error) on every path of it."
             )
-        return response
+        return result
 
     def _append_slash(self, request: Request, path: str) -> Response | None:
         if (
@@ -265,6 +333,24 @@ class WSGIHandler:
         return self.server_error(request, error)
 
 
+class WSGIHandler(BaseHandler):
+    """The PEP 3333 application of a Stoa project (see BaseHandler)."""
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        body_input = environ.get("wsgi.input")
+        response = self.check_request(request)
+        if response is None:
+            response = self.chain(request)
+        response = self.finish_response(request, response)
+        replaced: Any = environ.get("wsgi.input")
+        if replaced is not body_input and replaced is not None:
+            # WebOb spooled a large body to a temporary file: release it now.
+            replaced.close()
+        result: Iterable[bytes] = response(environ, start_response)
+        return result
+
+
 def _forwarded_headers(
     trusted_proxies: list[str], ssl_header: tuple[str, str] | None, forwarded_host: bool
 ) -> Callable[[WSGIEnvironment], None] | None:
@@ -283,6 +369,27 @@ def _forwarded_headers(
             environ["wsgi.url_scheme"] = "https"
 
     return mark_https
+
+
+def _middleware_is_async(factory: Any, path: str, inner_is_async: bool) -> bool:
+    """Say whether a middleware is to be given, and to be, an async layer."""
+    sync_capable = getattr(factory, "sync_capable", True)
+    async_capable = getattr(factory, "async_capable", False)
+    if not sync_capable and not async_capable:
+        raise ImproperlyConfigured(
+            f"Middleware {path!r} is neither sync_capable nor async_capable: set one of "
+            f"them to True on it."
+        )
+    return bool(async_capable and (inner_is_async or not sync_capable))
+
+
+def _adapt(handler: Any, is_async: bool, to_async: bool) -> Any:
+    """Return `handler` as a sync or async callable (asgiref's adapters), as asked."""
+    if is_async == to_async:
+        return handler
+    from asgiref.sync import async_to_sync, sync_to_async
+
+    return sync_to_async(handler) if to_async else async_to_sync(handler)
 
 
 def _security_headers(layer: object) -> tuple[tuple[str, str], ...]:
@@ -316,6 +423,10 @@ def _declared_length(environ: WSGIEnvironment) -> int:
         return int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+async def _awaited(result: Awaitable[object]) -> object:
+    return await result
 
 
 def _safe_path(request: Request) -> str:

@@ -42,6 +42,7 @@ from core.exceptions import BadRequest, DisallowedRedirect, RequestDataTooBig, T
 from core.hosts import validate_host
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
     from sqlalchemy.orm import Session
 
     from core.types import WSGIEnvironment
@@ -94,6 +95,21 @@ class Request(BaseRequest):
                 "request.db needs 'core.middleware.db.DatabaseMiddleware' in MIDDLEWARE."
             )
         session: Session = scope.session
+        return session
+
+    @property
+    def adb(self) -> AsyncSession:
+        """The request's AsyncSession under ASGI, created on first use (see DatabaseMiddleware).
+
+        For `async def` views: `await request.adb.execute(select(...))`. Committed when the
+        view answers with a non-error response, rolled back otherwise, like request.db.
+        """
+        scope = self.environ.get("stoa.adb_scope")
+        if scope is None:
+            from core.middleware.db import open_async_scope
+
+            scope = open_async_scope(self)
+        session: AsyncSession = scope.session
         return session
 
     def get_host(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -34,6 +34,9 @@ GetResponse: TypeAlias = "Callable[[Request], Response]"
 """What a middleware layer receives: the next layer, from request to response.
 
 Responses are typed as WebOb's, so that its HTTP errors (which are responses) count too."""
+
+AsyncGetResponse: TypeAlias = "Callable[[Request], Awaitable[Response]]"
+"""The next layer of an async middleware: from request to an awaitable response."""
 
 Middleware: TypeAlias = "Callable[[GetResponse], GetResponse]"
 """A middleware factory: takes the next layer and returns this layer."""

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, bindparam, create_engine, event, inspect, select
@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapper, Session, SessionTransaction, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from orm.exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 logger = logging.getLogger("stoa.db")
 
@@ -195,6 +198,8 @@ class Databases:
         self._engines: dict[str, Engine] = {}
         self._factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
         self._request_sessions: dict[str, RequestSessions] = {}
+        self._async_engines: dict[str, AsyncEngine] = {}
+        self._async_factories: dict[tuple[str, bool], async_sessionmaker[AsyncSession]] = {}
 
     def engine(self, alias: str = DEFAULT_ALIAS) -> Engine:
         """Return the engine of `alias`, creating it on first use."""
@@ -236,6 +241,38 @@ class Databases:
             )
         return factory
 
+    def async_engine(self, alias: str = DEFAULT_ALIAS) -> AsyncEngine:
+        """Return the async engine of `alias` (its URL on the async driver), made on first use."""
+        engine = self._async_engines.get(alias)
+        if engine is None:
+            from orm.async_session import create_async_database_engine
+
+            sync_engine = self.engine(alias)
+            entry = self.config[alias]
+            options = entry.get("OPTIONS") if isinstance(entry, Mapping) else None
+            engine = self._async_engines[alias] = create_async_database_engine(
+                sync_engine.url, options
+            )
+        return engine
+
+    def async_session_factory(
+        self, alias: str = DEFAULT_ALIAS, *, immediate: bool = False
+    ) -> async_sessionmaker[AsyncSession]:
+        """Return the AsyncSession factory of `alias` (`immediate`: its transactions write)."""
+        key = (alias, immediate)
+        factory = self._async_factories.get(key)
+        if factory is None:
+            from orm.async_session import async_session_factory
+
+            factory = async_session_factory(self.async_engine(alias), immediate=immediate)
+            self._async_factories[key] = factory
+        return factory
+
+    async def dispose_async(self) -> None:
+        """Close the async engines' connections (on the event loop that opened them)."""
+        for engine in self._async_engines.values():
+            await engine.dispose()
+
     def request_sessions(self, alias: str = DEFAULT_ALIAS) -> RequestSessions:
         """Return the per-thread request sessions of `alias` (see RequestSessions)."""
         sessions = self._request_sessions.get(alias)
@@ -252,6 +289,9 @@ class Databases:
                 sessions.forget()
         for engine in self._engines.values():
             engine.dispose(close=close)
+        for async_engine in self._async_engines.values():
+            # Closing an async connection needs its event loop: dispose_async() does that.
+            async_engine.sync_engine.dispose(close=False)
 
     @property
     def engines(self) -> dict[str, Engine]:
@@ -393,6 +433,17 @@ class RequestSessions:
             return self.readers()
         connection = self.engine.connect()
         return StoaSession(bind=connection, expire_on_commit=False)
+
+    def close_thread(self) -> None:
+        """Close this thread's kept session and connection; other threads keep theirs."""
+        local = self._local
+        session: Session | None = getattr(local, "session", None)
+        if session is None or local.busy:
+            return
+        local.session = None
+        session.close()
+        if isinstance(session.bind, Connection):
+            session.bind.close()
 
     def forget(self) -> None:
         """Drop the kept sessions without using them (in a forked child)."""

@@ -1,14 +1,15 @@
-"""One database session per request: `request.db`.
+"""One database session per request: `request.db` (and, under ASGI, `request.adb`).
 
 The session is created on first use (a view that never touches the database checks out
 no connection), committed when the view answers with a non-error response, rolled back
-on an exception or a 4xx/5xx, and closed when the response body is closed.
+on an exception or a 4xx/5xx, and closed when the response body is closed. The async
+session of an ASGI request is finished the same way, when the view has answered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webob import Response as WebObResponse
 
@@ -19,8 +20,12 @@ from core.types import GetResponse
 from orm.exceptions import ConfigurationError
 from orm.session import SessionScope, databases, enter_scope, exit_scope
 
+if TYPE_CHECKING:
+    from orm.async_session import AsyncSessionScope
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SCOPE_KEY = "stoa.db_scope"
+ASYNC_SCOPE_KEY = "stoa.adb_scope"
 
 
 class DatabaseMiddleware:
@@ -54,9 +59,15 @@ class DatabaseMiddleware:
             render_if_needed(response)
             if scope.active:
                 scope.finish(commit=response.status_code < 400)
+            async_scope = request.environ.get(ASYNC_SCOPE_KEY)
+            if async_scope is not None:
+                _finish_async(async_scope, commit=response.status_code < 400)
         except BaseException:
             scope.finish(commit=False)
             scope.close()
+            async_scope = request.environ.get(ASYNC_SCOPE_KEY)
+            if async_scope is not None:
+                _finish_async(async_scope, commit=False)
             raise
         finally:
             exit_scope(token)
@@ -65,6 +76,36 @@ class DatabaseMiddleware:
             wrapped: Any = response  # WebOb's stubs leave its _app_iter out
             wrapped._app_iter = ClosingIterable(wrapped._app_iter, scope)
         return response
+
+
+def open_async_scope(request: Request) -> AsyncSessionScope:
+    """Give an ASGI request its AsyncSession scope (`request.adb`), finished with the response."""
+    environ = request.environ
+    if SCOPE_KEY not in environ:
+        raise ImproperlyConfigured(
+            "request.adb needs 'core.middleware.db.DatabaseMiddleware' in MIDDLEWARE."
+        )
+    if "asgi.scope" not in environ:
+        raise ImproperlyConfigured(
+            "request.adb is the async session of requests served through asgi.py (uvicorn): "
+            "under WSGI use request.db, or serve the project with get_asgi_application()."
+        )
+    from orm.async_session import AsyncSessionScope
+
+    try:
+        factory = databases().async_session_factory(immediate=request.method not in SAFE_METHODS)
+    except ConfigurationError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+    scope = environ[ASYNC_SCOPE_KEY] = AsyncSessionScope(factory)
+    return scope
+
+
+def _finish_async(scope: AsyncSessionScope, *, commit: bool) -> None:
+    # This layer is sync and runs in the request's worker thread: the AsyncSession is
+    # finished on the event loop that opened it, and the thread waits.
+    from asgiref.sync import async_to_sync
+
+    async_to_sync(scope.finish)(commit=commit)
 
 
 class ClosingIterable:

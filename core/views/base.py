@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Sequence
 from functools import update_wrapper
@@ -65,11 +66,37 @@ class View:
             self.setup(request, *args, **kwargs)
             return self.dispatch(request, *args, **kwargs)
 
+        view.view_is_async = cls.view_is_async()  # type: ignore[attr-defined]
         view.view_class = cls  # type: ignore[attr-defined]
         view.view_initkwargs = initkwargs  # type: ignore[attr-defined]
         update_wrapper(view, cls, updated=())
         view.__doc__ = cls.__doc__
         return view
+
+    @classmethod
+    def view_is_async(cls) -> bool:
+        """Say whether the handlers are `async def` (awaited on the event loop under ASGI).
+
+        A view's handlers are all async or all sync (`options()` aside, which answers
+        either way); a mix is refused, since one request would need both kinds.
+        """
+        handlers = [
+            getattr(cls, name)
+            for name in cls.http_method_names
+            if name != "options" and hasattr(cls, name)
+        ]
+        kinds = {inspect.iscoroutinefunction(handler) for handler in handlers}
+        if len(kinds) > 1:
+            names = sorted(
+                name
+                for name in cls.http_method_names
+                if name != "options" and inspect.iscoroutinefunction(getattr(cls, name, None))
+            )
+            raise ImproperlyConfigured(
+                f"{cls.__name__} has async handlers ({', '.join(names)}) and sync ones: make "
+                f"them all `async def` or all plain `def`."
+            )
+        return kinds == {True}
 
     def setup(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Store the request and the URL's arguments on the instance."""
