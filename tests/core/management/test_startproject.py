@@ -22,6 +22,7 @@ EXPECTED_FILES = [
     "mysite/views.py",
     "mysite/models.py",
     "mysite/wsgi.py",
+    "mysite/asgi.py",
     "mysite/templates/mysite/home.html",
     "gunicorn.conf.py",
     "conftest.py",
@@ -107,6 +108,14 @@ def test_wsgi_module_exposes_application(project: Path) -> None:
     assert "from core.wsgi import get_wsgi_application" in wsgi
     assert "application = get_wsgi_application()" in wsgi
     assert 'os.environ.setdefault("STOA_SETTINGS_MODULE", "mysite.settings")' in wsgi
+
+
+def test_asgi_module_exposes_application_with_the_same_settings(project: Path) -> None:
+    asgi = (project / "mysite" / "asgi.py").read_text()
+
+    assert "from core.asgi import get_asgi_application" in asgi
+    assert "application = get_asgi_application()" in asgi
+    assert 'os.environ.setdefault("STOA_SETTINGS_MODULE", "mysite.settings")' in asgi
 
 
 def test_manage_py_defaults_to_the_project_settings(project: Path) -> None:
