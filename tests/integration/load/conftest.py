@@ -30,7 +30,6 @@ class Plan:
     writes: int  # L2
     increments: int  # L3, safe counter
     naive_increments: int  # L3, naive counter
-    fault_seconds: float  # F1, F3: load around the fault
     recycled_requests: int  # F2
     max_requests: int  # F2: gunicorn --max-requests (with half of it as jitter)
     long_run_requests: int  # F7 (0: not run)
@@ -42,7 +41,6 @@ SHORT = Plan(
     writes=64,
     increments=64,
     naive_increments=32,
-    fault_seconds=2,
     recycled_requests=160,
     max_requests=20,
     long_run_requests=0,
@@ -53,7 +51,6 @@ FULL = Plan(
     writes=2000,
     increments=2000,
     naive_increments=200,
-    fault_seconds=10,
     recycled_requests=2000,
     max_requests=100,
     long_run_requests=50_000,

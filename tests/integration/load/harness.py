@@ -336,9 +336,6 @@ class Results:
         """Answers that are neither 2xx nor a 503 with Retry-After, and transport errors."""
         return [o for o in self.outcomes if not (o.ok or o.refused)]
 
-    def refusals(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.refused]
-
     def leaks(self) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.leaked]
 

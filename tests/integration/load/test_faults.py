@@ -62,7 +62,7 @@ def settle(load: Load, extra: int) -> None:
 
 
 def under_load(site: Site, mix: tuple[str, ...] = MIXED) -> Load:
-    """Start background load (bounded by the plan) and wait until it is flowing."""
+    """Start background load (stopped by the test, bounded in time) and wait until it flows."""
     load = Load(site.port, mix, clients=CLIENTS, seconds=FAULT_TIMEOUT * 3).start()
     load.wait_until(lambda got: len(got) >= BEFORE_FAULT, FAULT_TIMEOUT, "load before the fault")
     return load
