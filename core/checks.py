@@ -39,7 +39,8 @@ def run_checks() -> list[CheckMessage]:
     messages.extend(_check_apps())
     if messages:
         return messages  # every later check imports the apps again and fails the same way
-    for check in (_check_urls, _check_templates, _check_middleware, _check_migrations):
+    checks = (_check_urls, _check_templates, _check_middleware, _check_migrations, _check_admin)
+    for check in checks:
         try:
             messages.extend(check())
         except Exception as exc:  # noqa: BLE001 (a check must report, never crash)
@@ -162,6 +163,16 @@ def _check_middleware() -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+def _check_admin() -> list[CheckMessage]:
+    from core.conf import settings
+
+    if "core.admin" not in settings.INSTALLED_APPS:
+        return []
+    from core.admin.checks import check_middleware
+
+    return check_middleware(list(settings.MIDDLEWARE))
 
 
 def _check_migrations() -> list[CheckMessage]:
