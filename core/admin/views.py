@@ -369,6 +369,8 @@ class AdminFormMixin(AdminAccessMixin):
             _message(self.request, messages.SUCCESS, f"{text} You may add another {name} below.")
             return self.admin.url("add")
         _message(self.request, messages.SUCCESS, text)
+        if not self.admin.has_view_permission(self.request):
+            return reverse(f"{self.site.name}:index")  # the list would be a 403
         return self.admin.url("changelist")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

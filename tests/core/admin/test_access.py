@@ -105,6 +105,15 @@ def test_add_permission_alone_allows_the_add_page_only(make_client, make_user, n
     assert client.get(f"{NOVELS}{novels[0].id}/delete/").status_code == 403
 
 
+def test_a_user_who_may_only_add_goes_back_to_the_index(make_client, make_user, writers):
+    client = make_client(make_user("adder", "library.add_writer", is_staff=True))
+
+    response = client.post("/admin/library/writer/add/", {"name": "Mary Shelley", "born": ""})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
 def test_delete_permission_is_needed_to_delete(make_client, make_user, novels, db):
     from tests.core.admin.library.models import Novel
 
