@@ -60,7 +60,7 @@ types: venv
 	$(BIN)/mypy
 	@set -e; for example in $(EXAMPLES); do \
 		echo "mypy $$example"; \
-		(cd $$example && $(CURDIR)/$(BIN)/mypy --cache-dir=$(CURDIR)/.mypy_cache --strict .); \
+		(cd $$example && $(CURDIR)/$(BIN)/mypy --cache-dir=$(CURDIR)/.mypy_cache --strict --explicit-package-bases .); \
 	done
 
 # One pytest run for the framework, then one per example (its conftest.py names its
