@@ -27,11 +27,13 @@ from urllib.parse import unquote_to_bytes
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from webob import Response as WebObResponse
 
+from core.conf import settings
 from core.exceptions import RequestDataTooBig
 from core.handlers import BaseHandler
 from core.http import Request
+from core.staticfiles.handlers import StaticFilesHandler, static_files_application
 from core.template_response import TemplateResponse
-from core.types import OptExcInfo, WSGIEnvironment
+from core.types import OptExcInfo, StartResponse, WSGIApplication, WSGIEnvironment
 
 Scope: TypeAlias = MutableMapping[str, Any]
 Message: TypeAlias = MutableMapping[str, Any]
@@ -110,6 +112,13 @@ class ASGIHandler(BaseHandler):
     def __init__(self) -> None:
         self.workers = WorkerThreads()
         super().__init__()
+        self.static: StaticFilesHandler | None = None
+        if settings.SERVE_STATIC:
+            # The WSGI static files handler, run in a worker thread; a path it does not
+            # serve comes back (_PassOn) and goes on to the project.
+            static = static_files_application(_pass_on, self.error_headers)
+            if isinstance(static, StaticFilesHandler):
+                self.static = static
 
     def _build_chain(self, middleware: list[str], *, is_async: bool = True) -> Any:
         return super()._build_chain(middleware, is_async=is_async)
@@ -160,6 +169,12 @@ class ASGIHandler(BaseHandler):
         executor = self.workers.acquire()
         try:
             async with ThreadSensitiveContext(executor=executor):
+                static = self.static
+                if static is not None and environ["PATH_INFO"].startswith(static.raw_prefix):
+                    answer = await sync_to_async(_call_wsgi)(static, environ)
+                    if answer is not None:
+                        await self.send_answer(*answer, send)
+                        return
                 response = self.check_request(request)
                 if response is None:
                     try:
@@ -217,18 +232,15 @@ class ASGIHandler(BaseHandler):
         return None
 
     async def send_response(self, request: Request, response: WebObResponse, send: Send) -> None:
-        """Send the response; iterate and close a streamed body in the worker thread."""
-        environ = request.environ
-        started: list[Any] = []
+        """Send the response as WebOb would answer a WSGI server (HEAD, conditional, ...)."""
+        answer = _call_wsgi(response, request.environ)
+        assert answer is not None
+        await self.send_answer(*answer, send)
 
-        def start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
-        ) -> Callable[[bytes], object]:
-            started[:] = [status, headers]
-            return _no_write
-
-        body = response(environ, start_response)
-        status, headers = started
+    async def send_answer(
+        self, status: str, headers: list[tuple[str, str]], body: Iterable[bytes], send: Send
+    ) -> None:
+        """Send a WSGI answer; iterate and close a streamed body in the worker thread."""
         try:
             await send(
                 {
@@ -262,6 +274,33 @@ class ASGIHandler(BaseHandler):
             if chunk:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+
+
+class _PassOn(Exception):
+    """The static files handler has no file for the path: the project answers."""
+
+
+def _pass_on(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    raise _PassOn
+
+
+def _call_wsgi(
+    application: WSGIApplication, environ: WSGIEnvironment
+) -> tuple[str, list[tuple[str, str]], Iterable[bytes]] | None:
+    """Call a WSGI application; return its status, headers and body (None: passed on)."""
+    started: list[Any] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Callable[[bytes], object]:
+        started[:] = [status, headers]
+        return _no_write
+
+    try:
+        body = application(environ, start_response)
+    except _PassOn:
+        return None
+    return started[0], started[1], body
 
 
 def _next_chunk(chunks: Iterator[bytes]) -> bytes | None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -359,3 +360,17 @@ def test_environ_is_built_as_gunicorn_would() -> None:
     assert "HTTP_X_B" not in environ
     assert environ["CONTENT_TYPE"] == "t/p"
     assert environ["REMOTE_ADDR"] == "127.0.0.1"
+
+
+def test_static_files_are_served_and_other_paths_go_on(settings: Any, tmp_path: Path) -> None:
+    (tmp_path / "site.css").write_text("body { color: teal }")
+    settings.ROOT_URLCONF = URLCONF
+    settings.STATIC_ROOT = str(tmp_path)
+    handler = ASGIHandler()
+    answer = request(handler, "GET", "/static/site.css")
+    missing = request(handler, "GET", "/static/missing.css")
+    handler.workers.shutdown()
+    assert answer.status == 200
+    assert answer.body == b"body { color: teal }"
+    assert answer.headers["content-type"].startswith("text/css")
+    assert missing.status == 404
