@@ -1,6 +1,7 @@
 """The development server: wsgiref with threads, request logging and a fallback error page.
 
-Never for production: use gunicorn with the project's wsgi.py.
+Never for production: use gunicorn with the project's wsgi.py (or uvicorn with asgi.py).
+`runserver --asgi` serves the ASGI handler under uvicorn (serve_asgi) instead.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import socketserver
 import sys
 import traceback
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from core.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+if TYPE_CHECKING:
+    from core.asgi import ASGIApplication
 
 logger = logging.getLogger("stoa.server")
 
@@ -90,6 +95,36 @@ def load_application(show_details: bool) -> WSGIApplication:
             "\nThe project failed to load; fix the error and save: the server reloads.\n"
         )
         return StartupErrorApp(exc, show_details)
+
+
+def load_asgi_application(show_details: bool) -> ASGIApplication:
+    """Build the project's ASGI application; on failure serve the error, as load_application."""
+    try:
+        from core.asgi import get_asgi_application
+
+        return get_asgi_application()
+    except Exception as exc:  # noqa: BLE001 (shown on the console and the page until fixed)
+        sys.stderr.write("".join(traceback.format_exception(exc)))
+        sys.stderr.write(
+            "\nThe project failed to load; fix the error and save: the server reloads.\n"
+        )
+        from asgiref.wsgi import WsgiToAsgi
+
+        application: ASGIApplication = WsgiToAsgi(  # type: ignore[no-untyped-call]
+            StartupErrorApp(exc, show_details)
+        )
+        return application
+
+
+def serve_asgi(app: ASGIApplication, host: str, port: int) -> None:
+    """Serve an ASGI `app` with uvicorn until interrupted (one line logged per request)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, lifespan="on", log_level="info")
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        raise OSError(f"uvicorn could not start on {host}:{port}: see the lines above.")
 
 
 def serve(app: WSGIApplication, host: str, port: int, ipv6: bool = False) -> None:

@@ -1,4 +1,8 @@
-"""`runserver [ADDRESS:]PORT`: the development server, restarted when a Python file changes."""
+"""`runserver [ADDRESS:]PORT`: the development server, restarted when a Python file changes.
+
+`--asgi` serves the project through its ASGI handler under uvicorn instead of wsgiref,
+with the same reloader.
+"""
 
 from __future__ import annotations
 
@@ -51,11 +55,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--noreload", action="store_true", help="Do not restart when files change."
         )
+        parser.add_argument(
+            "--asgi",
+            action="store_true",
+            help="Serve through the ASGI handler under uvicorn (pip install 'stoa[asgi]').",
+        )
 
     def handle(self, **options: Any) -> None:
         host, port, ipv6 = parse_addrport(options["addrport"])
+        if options["asgi"] and importlib.util.find_spec("uvicorn") is None:
+            raise CommandError("runserver --asgi needs uvicorn: pip install 'stoa[asgi]'.")
         if options["noreload"] or os.environ.get(CHILD_VARIABLE):
-            self.run_server(host, port, ipv6)
+            self.run_server(host, port, ipv6, asgi=options["asgi"])
             return
         _check_port_free(host, port, ipv6)
         self.run_with_reloader()
@@ -86,25 +97,33 @@ class Command(BaseCommand):
             grace_period=0,
         )
 
-    def run_server(self, host: str, port: int, ipv6: bool) -> None:
+    def run_server(self, host: str, port: int, ipv6: bool, *, asgi: bool = False) -> None:
         """Load the project and serve it in this process until interrupted."""
         from core.conf import ENVIRONMENT_VARIABLE
-        from core.devserver import load_application, serve
+        from core.devserver import load_application, load_asgi_application, serve, serve_asgi
 
         debug = _debug_enabled()
         loopback = host in ("127.0.0.1", "::1", "localhost")
-        app = load_application(show_details=debug if debug is not None else loopback)
+        show_details = debug if debug is not None else loopback
+        if asgi:
+            asgi_app = load_asgi_application(show_details=show_details)
+        else:
+            app = load_application(show_details=show_details)
         self._warn_about_migrations()
         shown_host = f"[{host}]" if ipv6 else host
+        kind = "ASGI development server (uvicorn)" if asgi else "Development server"
         self.stdout.write(
             f"Stoa {__version__}, settings {os.environ.get(ENVIRONMENT_VARIABLE, '(none)')!r}, "
             f"DEBUG {'on' if debug else 'off'}\n"
-            f"Development server at http://{shown_host}:{port}/\n"
+            f"{kind} at http://{shown_host}:{port}/\n"
             f"Quit with CONTROL-C.\n"
         )
         self.stdout.flush()
         try:
-            serve(app, host, port, ipv6)
+            if asgi:
+                serve_asgi(asgi_app, host, port)
+            else:
+                serve(app, host, port, ipv6)
         except OSError as exc:
             raise CommandError(_bind_error(exc, host, port)) from None
         except KeyboardInterrupt:
