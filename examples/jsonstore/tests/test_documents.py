@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import io
+import json
+from collections.abc import Callable
 
+import pytest
+from webob import Request as WebObRequest
+
+from core.handlers import WSGIHandler
 from core.testing import Client
 
 USERS = [{"name": "Ada", "langs": ["en"]}, {"name": "Grace", "langs": ["en", "fr"]}]
@@ -242,3 +248,34 @@ def test_the_home_page_redirects_to_the_index(client: Client) -> None:
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/store/"
+
+
+def test_a_chunked_body_over_the_limit_is_413_with_the_reason(
+    small_limit: None, app: WSGIHandler
+) -> None:
+    # No Content-Length, as gunicorn hands over a chunked body (wsgi.input_terminated):
+    # the body is read up to the limit and no further, and the view says why it stopped.
+    environ = WebObRequest.blank(
+        "/store/big",
+        method="PUT",
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        POST=None,
+    ).environ
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input_terminated"] = True
+    environ["wsgi.input"] = io.BytesIO(b'"' + b"x" * 500 + b'"')
+    status: list[str] = []
+
+    def start_response(
+        line: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> Callable[[bytes], object]:
+        status.append(line)
+        return lambda data: None
+
+    body = b"".join(app(environ, start_response))
+
+    assert status == ["413 Request Entity Too Large"]
+    assert json.loads(body) == {
+        "error": "The request body is over the limit of 100 bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    }
