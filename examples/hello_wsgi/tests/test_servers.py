@@ -238,3 +238,12 @@ def test_the_middleware_around_the_project_under_gunicorn(
     assert home.text.endswith("\n!weiv aotS a morf olleH\n")
     assert missing.status == 404
     assert "<html" in missing.text
+
+
+def test_without_uwsgi_its_tests_skip_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+
+    with pytest.raises(pytest.skip.Exception, match="pip install uwsgi"):
+        uwsgi_command("wsgiapps.hello:application", 8000)
