@@ -196,3 +196,32 @@ def test_pagination_links_keep_the_filters(admin_client, novels, db):
 
     assert "8 novels found" in response.text
     assert 'href="?genre=poetry&amp;p=2"' in response.text
+
+
+def test_date_hierarchy_drills_down_to_the_day(admin_client, novels, db):
+    novels[1].published = date(1815, 12, 31)
+    db.flush()
+
+    month = admin_client.get(NOVELS, {"published__year": "1815", "published__month": "12"})
+    day = admin_client.get(
+        NOVELS, {"published__year": "1815", "published__month": "12", "published__day": "23"}
+    )
+
+    assert titles(month) == ["Emma", "Persuasion"]
+    assert "published__day=23" in month.text
+    assert "published__day=31" in month.text
+    assert titles(day) == ["Emma"]
+
+
+def test_a_plain_callable_is_a_column(admin_client, site, novels):
+    def shout(obj):
+        return obj.title.upper()
+
+    shout.short_description = "Loud title"
+    site.unregister(Novel)
+    site.register(Novel, list_display=["title", shout])
+
+    response = admin_client.get(NOVELS)
+
+    assert "Loud title" in response.text
+    assert "EMMA" in response.text
