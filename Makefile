@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := demo
 DEMO_PORT ?= 8000
 
-.PHONY: demo test lint types pytest soak bench clean venv
+.PHONY: demo test lint types pytest soak bench bench-asgi clean venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Stoa needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -101,6 +101,14 @@ bench: $(BENCH_VENV)/.installed
 	@command -v valgrind >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y valgrind || \
 		echo "no valgrind: the instruction counts are left out"
 	STOA_BENCH_MAKE=1 $(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(BENCH_VENV)/bin/python bench/asgi_run.py
+
+# Only the ASGI scenarios (bench/asgi_run.py): a few minutes; rewrites their section of
+# docs/benchmarks.md and nothing else.
+bench-asgi: $(BENCH_VENV)/.installed
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || \
+		(apt-get update && apt-get install -y wrk)
+	$(BENCH_VENV)/bin/python bench/asgi_run.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) dist build .mypy_cache .ruff_cache

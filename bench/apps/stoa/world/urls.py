@@ -13,4 +13,7 @@ urlpatterns = [
     path("queries", views.QueriesView.as_view(), name="queries"),
     path("fortunes", views.FortunesView.as_view(), name="fortunes"),
     path("updates", views.UpdatesView.as_view(), name="updates"),
+    path("async/plaintext", views.AsyncPlaintextView.as_view()),
+    path("async/json", views.AsyncJsonView.as_view()),
+    path("async/db", views.AsyncDbView.as_view()),
 ]

@@ -61,3 +61,20 @@ class UpdatesView(View):
             world.random_number = randint(1, 10000)
         # Written back when the request commits (one UPDATE per row, in one flush).
         return JsonResponse([world.to_dict() for world in worlds], safe=False)
+
+
+# The same test types as `async def` views, for the ASGI scenarios (bench/asgi_run.py).
+class AsyncPlaintextView(View):
+    async def get(self, request: Request) -> Response:
+        return Response("Hello, World!", content_type="text/plain")
+
+
+class AsyncJsonView(View):
+    async def get(self, request: Request) -> Response:
+        return JsonResponse({"message": "Hello, World!"})
+
+
+class AsyncDbView(View):
+    async def get(self, request: Request) -> Response:
+        world = await request.adb.get(World, randint(1, 10000))
+        return JsonResponse(world.to_dict())
