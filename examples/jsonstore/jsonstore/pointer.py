@@ -19,6 +19,7 @@ Json: TypeAlias = Any
 
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 _ESCAPE = re.compile(r"~(?![01])")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PointerError(LookupError):
@@ -106,10 +107,11 @@ def merge_patch(target: Json, patch: Json) -> Json:
 
 
 def check_value(value: Json, max_depth: int) -> None:
-    """Raise InvalidValue if `value` nests deeper than `max_depth` or holds NaN or Infinity.
+    """Raise InvalidValue if `value` cannot be stored and sent back as it is.
 
     Python's json module reads NaN and Infinity, which are not JSON and which PostgreSQL
-    refuses; and very deep nesting would exhaust the stack when the document is written
+    refuses, and `"\\ud800"`, half of a surrogate pair, which no UTF-8 text can hold; and
+    nesting deeper than `max_depth` would exhaust the stack when the document is written
     out. The walk uses a list, not recursion, for the same reason.
     """
     stack: list[tuple[Json, int]] = [(value, 1)]
@@ -118,10 +120,18 @@ def check_value(value: Json, max_depth: int) -> None:
         if isinstance(item, dict | list):
             if depth > max_depth:
                 raise InvalidValue(f"The document nests deeper than {max_depth} levels.")
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+            if isinstance(item, dict):
+                stack.extend((key, depth) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, float) and not math.isfinite(item):
             raise InvalidValue(f"{item} is not a JSON number: JSON has no NaN or Infinity.")
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise InvalidValue(
+                "The document holds a lone surrogate (\\ud800 to \\udfff), which is not "
+                "text: send characters outside the BMP as a pair, or as UTF-8."
+            )
 
 
 def _child(value: Json, token: str, tokens: list[str]) -> Json:

@@ -38,7 +38,7 @@ from core.http import (
 )
 from core.views import View
 from jsonstore import pointer
-from jsonstore.models import Document
+from jsonstore.models import NAME_LENGTH, Document
 from orm import atomic
 
 JSON_TYPES = frozenset({"application/json"})
@@ -154,6 +154,8 @@ class DocumentView(View):
         document = db.scalars(query).one_or_none()
         if document is not None or not create:
             return document, False
+        if len(name) > NAME_LENGTH:
+            raise error(HTTPBadRequest, f"A document name has at most {NAME_LENGTH} characters.")
         try:
             with atomic(db):
                 document = Document(name=name, body=None, etag="")

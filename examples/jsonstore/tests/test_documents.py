@@ -131,6 +131,14 @@ def test_writing_inside_a_missing_document_is_404(client: Client) -> None:
     assert client.get("/store/nobody").status_code == 404
 
 
+def test_a_name_too_long_is_400(client: Client) -> None:
+    response = client.put("/store/" + "n" * 101, json={})
+
+    assert response.status_code == 400
+    assert response.json == {"error": "A document name has at most 100 characters."}
+    assert client.get("/store/" + "n" * 101).status_code == 404
+
+
 def test_deleting_a_missing_part_is_404(client: Client, users: str) -> None:
     response = client.delete("/store/users/0/email")
 
@@ -154,6 +162,8 @@ def test_escaped_keys_follow_rfc_6901(client: Client) -> None:
         (b"[" * 101 + b"]" * 101, "The document nests deeper than 100 levels."),
         (b"[" * 100_000 + b"]" * 100_000, "The request body is not valid JSON"),
         (b"\xff", "The request body is not valid JSON"),
+        (b'{"k": "\\udfff"}', "The document holds a lone surrogate"),
+        (b'{"\\ud800": 1}', "The document holds a lone surrogate"),
     ],
 )
 def test_bad_json_is_400_with_the_reason(client: Client, body: bytes, message: str) -> None:
@@ -162,6 +172,15 @@ def test_bad_json_is_400_with_the_reason(client: Client, body: bytes, message: s
     assert response.status_code == 400
     assert response.json["error"].startswith(message)
     assert client.get("/store/bad").status_code == 404
+
+
+def test_a_surrogate_pair_is_one_character(client: Client) -> None:
+    response = client.request(
+        "PUT", "/store/emoji", data=b'"\\ud83d\\ude00"', content_type="application/json"
+    )
+
+    assert response.status_code == 201
+    assert client.get("/store/emoji").json == "\U0001f600"
 
 
 def test_a_body_that_is_not_json_is_415(client: Client) -> None:
