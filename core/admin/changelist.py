@@ -372,7 +372,7 @@ class ChangeList:
 
     def apply_search(self, statement: Select[Any]) -> Select[Any]:
         """Keep the rows where every search term matches one of search_fields."""
-        fields = self.model_admin.search_fields
+        fields = self.model_admin.get_search_fields(self.request)
         model = self.model_admin.model
         for term in search_terms(self.search_query) if fields else []:
             statement = statement.where(or_(*(search_clause(model, path, term) for path in fields)))

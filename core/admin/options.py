@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import ColumnProperty, RelationshipProperty
+from sqlalchemy.orm import ColumnProperty
 
 from core.admin.actions import delete_selected
 from core.admin.changelist import ListFilter, check_search_field, make_filter
@@ -452,14 +452,6 @@ class InlineModelAdmin(BaseModelAdmin[M]):
             can_delete=self.can_delete and may_delete,
             max_num=self.max_num,
         )
-
-    @property
-    def relation_name(self) -> str:
-        """The name of the parent's relationship to the children, or the children's table."""
-        for prop in inspect(self.parent_model).relationships:
-            if isinstance(prop, RelationshipProperty) and prop.mapper.class_ is self.model:
-                return prop.key.replace("_", " ")
-        return self.get_verbose_name_plural()
 
 
 class TabularInline(InlineModelAdmin[M]):

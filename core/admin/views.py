@@ -165,7 +165,7 @@ class ChangeListView(AdminAccessMixin, ListView[Any]):
         request, admin = self.request, self.admin
         columns = admin.get_list_display(request)
         links = set(admin.get_list_display_links(request))
-        may_change = admin.has_view_permission(request)
+        may_open = admin.has_view_permission(request)
         rows = [
             {
                 "key": self.site.object_key(obj),
@@ -173,7 +173,7 @@ class ChangeListView(AdminAccessMixin, ListView[Any]):
                     {
                         "value": column.display(obj, admin.empty_value_display),
                         "url": admin.url("change", obj)
-                        if may_change and column.name in links
+                        if may_open and column.name in links
                         else None,
                         "name": column.name,
                     }
@@ -198,7 +198,7 @@ class ChangeListView(AdminAccessMixin, ListView[Any]):
             date_links=changelist.date_links(self.filtered_query),
             search_query=changelist.search_query,
             search_var=SEARCH_VAR,
-            has_search=bool(admin.search_fields),
+            has_search=bool(admin.get_search_fields(request)),
             actions=[(name, label) for name, (_, label) in admin.get_actions(request).items()],
             result_count=paginator.count if paginator is not None else len(rows),
             has_add_permission=admin.has_add_permission(request),
