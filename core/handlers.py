@@ -87,13 +87,23 @@ class BaseHandler:
         else:
             handler = self._guard(self.get_response)
         handler_is_async = is_async
+        innermost = True
         for path in reversed(middleware):
             factory = import_string(path, setting="MIDDLEWARE")
             layer_is_async = _middleware_is_async(factory, path, handler_is_async)
+            if innermost and handler_is_async and not layer_is_async:
+                # A sync layer right around the view: give it the sync innermost layer
+                # rather than the async one adapted, which would cost two more thread
+                # hops per request. A sync view then runs in the layer's thread, an async
+                # one goes to the event loop (get_response awaits it through asgiref).
+                inner: Any = self._guard(self.get_response)
+            else:
+                inner = _adapt(handler, handler_is_async, layer_is_async)
             try:
-                layer = factory(_adapt(handler, handler_is_async, layer_is_async))
+                layer = factory(inner)
             except MiddlewareNotUsed:
                 continue
+            innermost = False
             if layer is None or not callable(layer):
                 raise ImproperlyConfigured(
                     f"Middleware {path!r} returned {layer!r}: a middleware factory takes "
@@ -211,7 +221,8 @@ class BaseHandler:
     def sync_view_result(self, match: ResolverMatch, result: object) -> WebObResponse:
         """Finish what a view returned other than a response: await an `async def` view."""
         if inspect.isawaitable(result):
-            # An async view under WSGI: run it to completion on an event loop of its own.
+            # An async view in a sync layer: asgiref runs it on the server's event loop
+            # under ASGI, and on an event loop of its own under WSGI.
             from asgiref.sync import async_to_sync
 
             return self.check_view_result(match, async_to_sync(_awaited)(result))
