@@ -65,7 +65,7 @@ class VoteView(SingleObjectMixin[Question], TemplateResponseMixin, View):
         self.object = question = self.get_object()
         choice_id = request.POST.get("choice", "")
         counted = 0
-        if choice_id.isdigit() and len(choice_id) < 10:
+        if choice_id.isdecimal() and len(choice_id) < 10:
             result = request.db.execute(
                 update(Choice)
                 .where(Choice.id == int(choice_id), Choice.question_id == question.id)

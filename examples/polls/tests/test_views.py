@@ -134,7 +134,7 @@ def test_a_vote_for_another_questions_choice_is_refused(
 def test_a_vote_with_a_bogus_choice_is_refused(client: Client, make_question: MakeQuestion) -> None:
     question = make_question("Tea?", days=-1, choices=("Tea",))
 
-    for bogus in ("abc", "-1", "99999999999999999999", "1 OR 1=1"):
+    for bogus in ("abc", "-1", "²", "99999999999999999999", "1 OR 1=1"):
         response = client.post(reverse("polls:vote", kwargs={"pk": question.id}), {"choice": bogus})
         assert response.status_code == 200
         assert "You didn&#39;t select a choice." in response.text
