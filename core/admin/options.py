@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import ColumnProperty
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty, selectinload
 
 from core.admin.actions import delete_selected
 from core.admin.changelist import ListFilter, check_search_field, make_filter
@@ -240,6 +240,8 @@ class ModelAdmin(BaseModelAdmin[M]):
     search_fields: Sequence[str] = ()
     search_help_text: str | None = None
     list_per_page = 100
+    # Load the relationships list_display shows with one query each, not one per row.
+    list_select_related = True
     date_hierarchy: str | None = None
     inlines: Sequence[type[InlineModelAdmin[Any]]] = ()
     actions: Sequence[Action] | None = ()
@@ -304,6 +306,16 @@ class ModelAdmin(BaseModelAdmin[M]):
         if self.list_display_links is not None:
             return list(self.list_display_links)
         return [self.columns[0].name] if self.columns else []
+
+    def get_list_select_related(self, request: Request) -> list[Any]:
+        """Return loader options for the relationships list_display shows (one query each)."""
+        if not self.list_select_related:
+            return []
+        attrs = inspect(self.model).attrs
+        shown = [
+            c.name for c in self.columns if isinstance(attrs.get(c.name), RelationshipProperty)
+        ]
+        return [selectinload(getattr(self.model, name)) for name in shown]
 
     def get_list_filters(self) -> list[ListFilter]:
         """Return the sidebar filters."""

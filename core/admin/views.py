@@ -156,7 +156,8 @@ class ChangeListView(AdminAccessMixin, ListView[Any]):
     def get_query(self) -> Any:
         """Return the model's rows narrowed by the search, the filters and the dates."""
         self.changelist = ChangeList(self.admin, self.request)
-        self.filtered_query = self.changelist.apply(super().get_query())
+        statement = self.changelist.apply(super().get_query())
+        self.filtered_query = statement.options(*self.admin.get_list_select_related(self.request))
         return self.filtered_query
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -225,3 +225,40 @@ def test_a_plain_callable_is_a_column(admin_client, site, novels):
 
     assert "Loud title" in response.text
     assert "EMMA" in response.text
+
+
+def count_statements(engine, action):
+    """Return how many SQL statements `action()` sends."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def record(*args):
+        sent.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(sent)
+
+
+def test_related_columns_are_loaded_in_one_query_not_one_per_row(admin_client, novels, db):
+    engine = db.get_bind().engine
+    admin_client.get(NOVELS)  # warm up: sessions, permissions
+
+    db.expire_all()  # every row is read again, as in a request of its own
+    with_loading = count_statements(engine, lambda: admin_client.get(NOVELS, {"o": "title"}))
+    db.expire_all()
+
+    from tests.core.admin.conftest import urls
+
+    urls.site.registry[Novel].list_select_related = False
+    try:
+        without = count_statements(engine, lambda: admin_client.get(NOVELS, {"o": "title"}))
+    finally:
+        urls.site.registry[Novel].list_select_related = True
+
+    # Three rows of three writers: one SELECT ... IN against three lazy loads.
+    assert without - with_loading == 2
