@@ -447,12 +447,21 @@ def _cell(
     field = readonly.get(name)
     if field is None and name in form:
         label = form[name].label.text
-        value = display_value(getattr(obj, name, None) if obj is not None else None)
+        value = display_value(_shown_value(obj, name) if obj is not None else None)
         return {"label": label, "value": value, "name": name}
     if field is None:
         field = resolve_field(model_admin, name, "fields")
     value = field.display(obj, model_admin.empty_value_display) if obj is not None else "—"
     return {"label": field.label, "value": value, "name": name}
+
+
+def _shown_value(obj: Any, name: str) -> Any:
+    """Return what a read-only field shows: the related row for a foreign key column."""
+    mapper = inspect(type(obj))
+    for prop in mapper.relationships:
+        if not prop.uselist and [column.key for column in prop.local_columns] == [name]:
+            return getattr(obj, prop.key)
+    return getattr(obj, name, None)
 
 
 class AddView(AdminFormMixin, CreateView[Any]):

@@ -85,6 +85,7 @@ def test_view_permission_shows_the_list_and_a_read_only_form(make_client, make_u
     assert "View novel" in page.text
     assert 'name="title"' not in page.text
     assert "Emma" in page.text
+    assert '<div class="readonly-value">Jane Austen</div>' in page.text
 
 
 def test_view_permission_cannot_post_a_change(make_client, make_user, novels, db):
