@@ -19,9 +19,9 @@ import io
 import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeAlias
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
@@ -33,13 +33,16 @@ from core.handlers import BaseHandler
 from core.http import Request
 from core.staticfiles.handlers import StaticFilesHandler, static_files_application
 from core.template_response import TemplateResponse
-from core.types import OptExcInfo, StartResponse, WSGIApplication, WSGIEnvironment
-
-Scope: TypeAlias = MutableMapping[str, Any]
-Message: TypeAlias = MutableMapping[str, Any]
-Receive: TypeAlias = Callable[[], Awaitable[Message]]
-Send: TypeAlias = Callable[[Message], Awaitable[None]]
-ASGIApplication: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
+from core.types import (
+    ASGIApplication,
+    OptExcInfo,
+    Receive,
+    Scope,
+    Send,
+    StartResponse,
+    WSGIApplication,
+    WSGIEnvironment,
+)
 
 # Request bodies above this size are spooled to a temporary file, as WebOb does under WSGI.
 SPOOL_SIZE = Request.request_body_tempfile_limit

@@ -12,13 +12,9 @@ import socketserver
 import sys
 import traceback
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from core.types import StartResponse, WSGIApplication, WSGIEnvironment
-
-if TYPE_CHECKING:
-    from core.asgi import ASGIApplication
+from core.types import ASGIApplication, StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger("stoa.server")
 

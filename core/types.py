@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
@@ -29,6 +29,14 @@ class StartResponse(Protocol):
 
 
 WSGIApplication: TypeAlias = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
+
+Scope: TypeAlias = MutableMapping[str, Any]
+"""An ASGI connection scope (`type`, `path`, `headers`, ...)."""
+Message: TypeAlias = MutableMapping[str, Any]
+"""An ASGI event, received or sent (`http.request`, `http.response.start`, ...)."""
+Receive: TypeAlias = Callable[[], Awaitable[Message]]
+Send: TypeAlias = Callable[[Message], Awaitable[None]]
+ASGIApplication: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GetResponse: TypeAlias = "Callable[[Request], Response]"
 """What a middleware layer receives: the next layer, from request to response.
