@@ -237,6 +237,16 @@ class BaseInlineFormSet:
             '<input type="hidden" name="{0}-{3}" value="{4}">'
         ).format(self.prefix, TOTAL_FORM_COUNT, len(self.forms), INITIAL_FORM_COUNT, initial)
 
+    def empty_form(self) -> InlineForm:
+        """Return a blank unbound form prefixed `<prefix>-__prefix__-`, for a script to copy.
+
+        The script replaces `__prefix__` with the next number and raises TOTAL_FORMS.
+        """
+        prefix = f"{self.prefix}-__prefix__"
+        # The trailing "-" given explicitly: WTForms adds none after a prefix ending in "_".
+        form = self.form(instance=None, prefix=f"{prefix}-", session=self.session)
+        return InlineForm(form, prefix)
+
     def __iter__(self) -> Iterator[InlineForm]:
         return iter(self.forms)
 

@@ -197,6 +197,8 @@ def _walk_through(page: object, server: str) -> None:
     p.fill("#published", "1871-12-01")
     p.fill("#chapter-0-title", "Prelude")
     p.fill("#chapter-0-pages", "3")
+    p.click("text=Add another chapter")  # a third row, numbered 2, made by the script
+    p.fill("#chapter-2-title", "Finale")
     p.click("button[name=_save]")
     assert "was added successfully" in p.locator(".messagelist").inner_text()
 
@@ -214,6 +216,7 @@ def _walk_through(page: object, server: str) -> None:
     # Edit it: the chapter is there; change the title.
     p.click("table.results >> text=Middlemarch")
     assert p.locator("#chapter-0-title").input_value() == "Prelude"
+    assert p.locator("#chapter-1-title").input_value() == "Finale"
     p.screenshot(path=str(SCREENSHOTS / "change_form.png"), full_page=True)
     p.fill("#title", "Middlemarch, a study")
     p.click("button[name=_continue]")

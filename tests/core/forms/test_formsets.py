@@ -102,6 +102,13 @@ def test_unbound_formset_has_a_form_per_child_and_extra_ones(session, shelf):
     )
 
 
+def test_the_empty_form_is_numbered_by_a_placeholder(session, shelf):
+    empty = BookFormSet(instance=shelf, session=session).empty_form()
+
+    assert empty.is_new
+    assert 'name="formset_book-__prefix__-title"' in str(empty.form.title())
+
+
 def test_the_foreign_key_is_not_a_field(session, shelf):
     form = BookFormSet(instance=shelf, session=session).forms[0].form
 
