@@ -184,7 +184,7 @@ class Request(BaseRequest):
     def _get_json(self) -> Any:
         body = self.body
         try:
-            return json.loads(body.decode(self.charset or "utf-8"))
+            return json.loads(body.decode(self.charset or "utf-8"), parse_constant=_not_json)
         except (ValueError, RecursionError, LookupError) as exc:
             raise BadRequest(f"The request body is not valid JSON: {exc}") from None
 
@@ -437,6 +437,11 @@ class HTTPPermanentRedirect(_CheckedLocation, webob.exc.HTTPPermanentRedirect):
     """308, its Location encoded and checked as Response's is."""
 
 
+def _not_json(constant: str) -> Any:
+    # Python's json reads NaN and Infinity; RFC 8259 has neither.
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 class JsonResponse(Response):
     """A response whose body is `data` encoded as JSON.
 
@@ -454,7 +459,12 @@ class JsonResponse(Response):
     ) -> None:
         if safe and not isinstance(data, dict):
             raise TypeError("JsonResponse takes a dict; pass safe=False to send another type.")
-        body = dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+        text = dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+        try:
+            body = text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate (valid in a JSON string a client sent, not in UTF-8): escape it.
+            body = dumps(data, separators=(",", ":"), default=str).encode()
         # The header list is given whole: WebOb's content-type and charset handling costs
         # more than the encoding itself. RFC 8259: JSON is UTF-8, with no charset parameter.
         headerlist = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.exc import OperationalError
 
 from core.auth.decorators import login_required
-from core.http import HTTPFound, Request, Response
+from core.csrf import csrf_exempt
+from core.http import HTTPFound, JsonResponse, Request, Response
 from core.shortcuts import redirect
 from core.urls import include, path
 from core.views import RedirectView, View
@@ -63,9 +64,15 @@ class WhoAmI(View):
         return self.get(request)
 
 
+def echo_json(request: Request) -> Response:
+    """Send back the JSON the client sent (views that echo input are common)."""
+    return JsonResponse({"got": request.json})
+
+
 urlpatterns = [
     path("accounts/", include("core.auth.urls")),
     path("cafe/", cafe),
+    path("echo-json/", csrf_exempt(echo_json)),
     path("to/", to),
     path("raw-to/", raw_to),
     path("found/", found),
