@@ -80,6 +80,13 @@ def template(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Template
 
 
 @pytest.fixture
+def sqlite_only(backend: str) -> None:
+    """Run the test on SQLite only: the PostgreSQL run keeps one or two tests per point."""
+    if backend != "sqlite":
+        pytest.skip("covered on SQLite; on PostgreSQL the other tests of this point run")
+
+
+@pytest.fixture
 def fresh(template: Template, tmp_path: Path) -> Iterator[Project]:
     """A copy of the project with its migration files and an empty database."""
     root = copy_project(template.root, tmp_path)
@@ -151,6 +158,7 @@ def test_new_not_null_columns_take_the_model_default_on_existing_rows(site: Proj
     expect_ok(site.manage("makemigrations", "--check"))
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_new_not_null_column_without_default_stops_under_noinput(site: Project) -> None:
     add_to_article(site, "rank: Mapped[int]")
 
@@ -160,6 +168,7 @@ def test_new_not_null_column_without_default_stops_under_noinput(site: Project) 
     assert not list((site.root / "migrations").glob(f"{NEXT}_*"))
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_one_off_value_typed_at_the_prompt_fills_existing_rows(site: Project) -> None:
     add_to_article(site, "rank: Mapped[int]")
 
@@ -170,6 +179,7 @@ def test_one_off_value_typed_at_the_prompt_fills_existing_rows(site: Project) ->
     assert rows(site, "rank") == [(7,), (7,)]
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_empty_answer_at_the_prompt_stops_and_says_what_to_do(site: Project) -> None:
     add_to_article(site, "rank: Mapped[int]")
 
@@ -193,6 +203,7 @@ def test_nullable_column_made_not_null_fills_the_nulls_from_the_default(site: Pr
     assert "is_(None)" in migration(site, f"{NEXT}_").read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_nullable_column_made_not_null_without_default_stops_under_noinput(
     site: Project,
 ) -> None:
@@ -210,6 +221,7 @@ def test_nullable_column_made_not_null_without_default_stops_under_noinput(
 # -- 2. --check and makemigrations without a migrated database -----------------------------
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_check_passes_on_a_fresh_clone_without_a_database(fresh: Project) -> None:
     result = expect_ok(fresh.manage("makemigrations", "--check"))
 
@@ -228,6 +240,7 @@ def test_check_fails_on_a_fresh_clone_and_lists_the_changes(fresh: Project) -> N
     assert not (fresh.root / "db.sqlite3").exists()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_check_and_makemigrations_work_when_the_database_server_does_not_answer(
     fresh: Project,
 ) -> None:
@@ -277,6 +290,7 @@ def test_commands_take_a_number_a_file_name_or_an_alembic_id(site: Project) -> N
     assert "CREATE TABLE article" in sql.stdout
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_unknown_target_is_one_line(site: Project) -> None:
     one_line_error(site.manage("migrate", "0042"), "No migration matches '0042'", "showmigrations")
     one_line_error(site.manage("sqlmigrate", "nope"), "No migration matches 'nope'")
@@ -355,6 +369,7 @@ def test_fake_initial_adopts_an_existing_database(site: Project) -> None:
     assert rows(site, "id") == [(1,), (2,)]
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_fake_records_without_running(site: Project) -> None:
     result = expect_ok(site.manage("migrate", "zero", "--fake"))
 
@@ -402,6 +417,7 @@ def test_type_and_server_default_changes_are_detected_and_run_on_rows(site: Proj
 # -- bad input -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_migration_file_with_a_syntax_error_is_one_line(site: Project) -> None:
     broken = site.root / "migrations" / f"{NEXT}_broken.py"
     broken.write_text("revision = (\n", encoding="utf-8")
