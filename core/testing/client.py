@@ -99,19 +99,27 @@ class Client:
         """Send OPTIONS."""
         return self.request("OPTIONS", path, **kwargs)
 
-    def post(self, path: str, data: FormData | None = None, **kwargs: Any) -> TestResponse:
-        """Send POST; `data` is form-encoded, `json=` sends JSON."""
+    def post(
+        self, path: str, data: FormData | bytes | str | None = None, **kwargs: Any
+    ) -> TestResponse:
+        """Send POST; `data` is form-encoded (bytes or str go as they are), `json=` sends JSON."""
         return self.request("POST", path, data=data, **kwargs)
 
-    def put(self, path: str, data: FormData | None = None, **kwargs: Any) -> TestResponse:
+    def put(
+        self, path: str, data: FormData | bytes | str | None = None, **kwargs: Any
+    ) -> TestResponse:
         """Send PUT; `data` is form-encoded, `json=` sends JSON."""
         return self.request("PUT", path, data=data, **kwargs)
 
-    def patch(self, path: str, data: FormData | None = None, **kwargs: Any) -> TestResponse:
+    def patch(
+        self, path: str, data: FormData | bytes | str | None = None, **kwargs: Any
+    ) -> TestResponse:
         """Send PATCH; `data` is form-encoded, `json=` sends JSON."""
         return self.request("PATCH", path, data=data, **kwargs)
 
-    def delete(self, path: str, data: FormData | None = None, **kwargs: Any) -> TestResponse:
+    def delete(
+        self, path: str, data: FormData | bytes | str | None = None, **kwargs: Any
+    ) -> TestResponse:
         """Send DELETE."""
         return self.request("DELETE", path, data=data, **kwargs)
 
