@@ -146,22 +146,20 @@ class BaseHandler:
         return layer
 
     async def get_response_async(self, request: Request) -> WebObResponse:
-        """Resolve the path and call the view, the innermost layer under ASGI.
+        """Resolve the path and call the view: the innermost layer of an async chain.
 
-        An `async def` view is awaited on the event loop; any other view runs in the
-        request's worker thread (thread-sensitive sync_to_async), as the sync middleware
-        around it does, so its database session is opened and closed in one thread.
+        An `async def` view is awaited on the event loop. Anything else (a sync view, a
+        missing route, the APPEND_SLASH redirect) is the sync innermost layer's, run in
+        the request's worker thread (thread-sensitive sync_to_async), where the sync
+        middleware runs too, so the database session is opened and closed in one thread.
         """
-        from asgiref.sync import sync_to_async
+        match = self.resolver.resolve(request.path_info)
+        if match is None or not _is_async_view(match.func):
+            from asgiref.sync import sync_to_async
 
-        match = self.resolve_request(request)
-        if isinstance(match, WebObResponse):
-            return match
-        func = match.func
-        if not getattr(func, "view_is_async", False) and not inspect.iscoroutinefunction(func):
-            result = await sync_to_async(func)(request, *match.args, **match.kwargs)
-        else:
-            result = func(request, *match.args, **match.kwargs)
+            return await sync_to_async(self.get_response)(request)
+        request.resolver_match = match
+        result = match.func(request, *match.args, **match.kwargs)
         if inspect.isawaitable(result):
             result = await result
         return self.check_view_result(match, result)
@@ -198,16 +196,6 @@ class BaseHandler:
 
     def get_response(self, request: Request) -> WebObResponse:
         """Resolve the path and call the view: the innermost layer of the chain."""
-        match = self.resolve_request(request)
-        if isinstance(match, WebObResponse):
-            return match
-        response: object = match.func(request, *match.args, **match.kwargs)
-        if not isinstance(response, WebObResponse):
-            return self.sync_view_result(match, response)
-        return response
-
-    def resolve_request(self, request: Request) -> ResolverMatch | WebObResponse:
-        """Return the view's match for the path, or the APPEND_SLASH redirect; else 404."""
         path = request.path_info
         match = self.resolver.resolve(path)
         if match is None:
@@ -216,7 +204,10 @@ class BaseHandler:
                 return redirect
             raise Resolver404(path)
         request.resolver_match = match
-        return match
+        response: object = match.func(request, *match.args, **match.kwargs)
+        if not isinstance(response, WebObResponse):
+            return self.sync_view_result(match, response)
+        return response
 
     def sync_view_result(self, match: ResolverMatch, result: object) -> WebObResponse:
         """Finish what a view returned other than a response: await an `async def` view."""
@@ -392,6 +383,11 @@ def _middleware_is_async(factory: Any, path: str, inner_is_async: bool) -> bool:
             f"them to True on it."
         )
     return bool(async_capable and (inner_is_async or not sync_capable))
+
+
+def _is_async_view(func: Any) -> bool:
+    """Say whether a view is `async def` (a function, or a View whose handlers are)."""
+    return bool(getattr(func, "view_is_async", False)) or inspect.iscoroutinefunction(func)
 
 
 def _adapt(handler: Any, is_async: bool, to_async: bool) -> Any:

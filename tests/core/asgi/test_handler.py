@@ -374,3 +374,19 @@ def test_static_files_are_served_and_other_paths_go_on(settings: Any, tmp_path: 
     assert answer.body == b"body { color: teal }"
     assert answer.headers["content-type"].startswith("text/css")
     assert missing.status == 404
+
+
+def test_async_chain_runs_sync_views_and_misses_in_a_worker_thread(settings: Any) -> None:
+    settings.ROOT_URLCONF = URLCONF
+    settings.MIDDLEWARE = ["tests.core.asgi.urls.AsyncHeader"]
+    handler = ASGIHandler()
+    plain = request(handler, "GET", "/plain/")
+    no_slash = request(handler, "GET", "/plain")
+    missing = request(handler, "GET", "/nowhere/")
+    handler.workers.shutdown()
+    assert plain.status == 200
+    assert plain.headers["x-async"] == "yes"
+    assert urls.seen["sync_view_thread"].startswith("stoa-asgi")
+    assert no_slash.status == 301
+    assert no_slash.headers["location"] == "/plain/"
+    assert missing.status == 404
