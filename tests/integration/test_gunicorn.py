@@ -178,6 +178,27 @@ def test_the_wheel_carries_the_deployment_config_templates(
     assert f"made by `manage.py deployconfig {target}" in result.stdout
 
 
+def test_the_wheel_carries_the_admins_templates_and_static_files(
+    venv: Venv, project: Path
+) -> None:
+    collected = run([venv.bin("python"), "manage.py", "collectstatic", "--noinput"], project)
+    check = "from core.resources import resource_dir; print(resource_dir('templates'))"
+    found = run([venv.bin("python"), "-c", check], project)
+
+    assert collected.returncode == 0, collected.stderr
+    assert (project / "staticfiles" / "admin" / "admin.css").is_file()
+    assert (project / "staticfiles" / "admin" / "admin.js").is_file()
+    assert (Path(found.stdout.strip()) / "admin" / "change_list.html").is_file()
+
+
+def test_the_admin_login_page(server: Server) -> None:
+    response = http_request(server.port, "/admin/login/", headers={"Host": "localhost"})
+
+    assert response.status == 200
+    assert "Log in" in response.text
+    assert "/static/admin/admin" in response.text
+
+
 def test_home_page(server: Server) -> None:
     response = http_request(server.port, "/", headers={"Host": "localhost"})
 
