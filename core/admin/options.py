@@ -259,6 +259,12 @@ class ModelAdmin(BaseModelAdmin[M]):
         return f"<{self.opts_name} of {self.model.__name__}>"
 
     def _check_list_options(self) -> None:
+        if len(inspect(self.model).primary_key) != 1:
+            raise ImproperlyConfigured(
+                f"{self.opts_name}: the admin finds objects by one key, and "
+                f"{self.model.__name__}'s primary key has several columns: give it a "
+                f"one-column key (an id) or leave it out of the admin."
+            )
         names = [column.name for column in self.columns]
         for name in self.list_display_links or ():
             if name not in names:

@@ -48,6 +48,13 @@ def test_a_wrong_option_is_reported_with_its_name(admin_settings, options, words
         assert word in str(caught.value)
 
 
+def test_a_model_with_a_composite_key_is_refused(admin_settings):
+    from tests.core.admin.library.models import Favourite
+
+    with pytest.raises(ImproperlyConfigured, match="one-column key"):
+        make(Favourite)
+
+
 def test_registering_twice_is_refused(admin_settings):
     site = admin.AdminSite(name="twice")
     site.register(Writer)

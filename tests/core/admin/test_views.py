@@ -87,6 +87,14 @@ def test_change_saves_and_logs_the_changed_fields(admin_client, novels, db):
     assert entry.get_change_message() == "Changed Title."
 
 
+def test_a_taken_unique_value_is_a_field_error_not_a_500(admin_client, writers, db):
+    response = admin_client.post("/admin/library/writer/add/", {"name": "Homer", "born": ""})
+
+    assert response.status_code == 200
+    assert "Writer with this Name already exists." in response.text
+    assert db.query(Writer).filter_by(name="Homer").count() == 1
+
+
 def test_change_page_shows_readonly_fields_as_text(admin_client, novels):
     response = admin_client.get(f"{NOVELS}{novels[0].id}/change/")
 

@@ -65,4 +65,11 @@ class Chapter(Model):
         return self.title
 
 
-TABLES = [Writer.__table__, Novel.__table__, Chapter.__table__]
+class Favourite(Model):
+    """A row keyed by two columns, which the admin cannot address by one key."""
+
+    writer_id: Mapped[int] = mapped_column(ForeignKey("writer.id"), primary_key=True)
+    novel_id: Mapped[int] = mapped_column(ForeignKey("novel.id"), primary_key=True)
+
+
+TABLES = [Writer.__table__, Novel.__table__, Chapter.__table__, Favourite.__table__]
