@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -172,6 +173,24 @@ def test_post_without_a_csrf_token_is_403(make_client, superuser, novels, db):
 
     assert response.status_code == 403
     assert db.get(Novel, novels[2].id) is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["{novels}add/", "{novels}{id}/change/", "/admin/logout/", "/admin/login/"]
+)
+def test_every_admin_form_refuses_a_post_without_its_token(
+    make_client, superuser, novels, db, path
+):
+    client = make_client(superuser, csrf=True)
+    data = novel_form(novels[0].writer, title="Forged", username="root", password="x")
+
+    response = client.post(path.format(novels=NOVELS, id=novels[0].id), data)
+
+    assert response.status_code == 403
+    db.refresh(novels[0])
+    assert novels[0].title == "Emma"
+    assert db.query(Novel).filter_by(title="Forged").count() == 0
+    assert client.get("/admin/").status_code == 200  # still logged in
 
 
 def test_post_with_a_csrf_token_is_accepted(make_client, superuser, novels, db):
