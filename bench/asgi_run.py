@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -188,7 +189,9 @@ def section(results: dict[str, Any], info: dict[str, Any]) -> str:
         f"gunicorn with uvicorn's worker ({WORKERS} workers, core {SERVER_CPU}), wrk with "
         f"{CONNECTIONS} connections on the other core, best of {info['passes']} runs of "
         f"{info['run_seconds']} s per scenario; Stoa's WSGI application under gunicorn's sync "
-        f"workers in the same run, for scale. Versions: {info['versions']}.",
+        f"workers in the same run, for scale. Load average of the machine (2 cores, "
+        f"shared) when the run started: {info['load']:.1f}; the figures move with it, "
+        f"the ratios of one run less. Versions: {info['versions']}.",
         "",
         "| implementation | plaintext req/s | json req/s | db req/s | db p99 ms | checks |",
         "|---|---:|---:|---:|---:|---|",
@@ -237,6 +240,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default=None)
     args = parser.parse_args()
     started = time.monotonic()
+    load = os.getloadavg()[0]
     DATA_DIR.mkdir(exist_ok=True)
     backend = args.db or ("postgres" if postgres_answers() and create_postgres() else "sqlite")
     if backend == "sqlite":
@@ -250,6 +254,7 @@ def main() -> None:
         "seconds": time.monotonic() - started,
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "versions": versions(),
+        "load": load,
     }
     RESULTS.write_text(json.dumps({"info": info, "results": results}, indent=2))
     write_section(section(results, info))
