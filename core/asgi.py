@@ -15,6 +15,8 @@ and closed in that thread.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import sys
 import tempfile
@@ -132,6 +134,10 @@ class ASGIHandler(BaseHandler):
             await self.handle_http(scope, receive, send)
         elif kind == "lifespan":
             await self.lifespan(receive, send)
+        elif kind == "websocket":
+            # No WebSocket routes: refuse the handshake (the server answers 403).
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
         else:
             raise ValueError(
                 f"Stoa serves ASGI 'http' and 'lifespan' scopes, not {kind!r}: route "
@@ -176,7 +182,7 @@ class ASGIHandler(BaseHandler):
                 if static is not None and environ["PATH_INFO"].startswith(static.raw_prefix):
                     answer = await sync_to_async(_call_wsgi)(static, environ)
                     if answer is not None:
-                        await self.send_answer(*answer, send)
+                        await self.send_answer(*answer, send, receive)
                         return
                 response = self.check_request(request)
                 if response is None:
@@ -192,7 +198,7 @@ class ASGIHandler(BaseHandler):
                     response = await sync_to_async(self.finish_response)(request, response)
                 else:
                     response = self.finish_response(request, response)
-                await self.send_response(request, response, send)
+                await self.send_response(request, response, send, receive)
         finally:
             self.workers.release(executor)
             # WebOb may have replaced the body with a copy it can seek: close both.
@@ -234,14 +240,21 @@ class ASGIHandler(BaseHandler):
             environ["CONTENT_LENGTH"] = str(size)
         return None
 
-    async def send_response(self, request: Request, response: WebObResponse, send: Send) -> None:
+    async def send_response(
+        self, request: Request, response: WebObResponse, send: Send, receive: Receive
+    ) -> None:
         """Send the response as WebOb would answer a WSGI server (HEAD, conditional, ...)."""
         answer = _call_wsgi(response, request.environ)
         assert answer is not None
-        await self.send_answer(*answer, send)
+        await self.send_answer(*answer, send, receive)
 
     async def send_answer(
-        self, status: str, headers: list[tuple[str, str]], body: Iterable[bytes], send: Send
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        body: Iterable[bytes],
+        send: Send,
+        receive: Receive,
     ) -> None:
         """Send a WSGI answer; iterate and close a streamed body in the worker thread."""
         try:
@@ -259,7 +272,7 @@ class ASGIHandler(BaseHandler):
             if chunks is not None:
                 await send({"type": "http.response.body", "body": b"".join(chunks)})
             else:
-                await self._stream(body, send)
+                await self._stream(body, send, receive)
         except OSError:
             pass  # the client went away mid-response: the body is still closed below
         finally:
@@ -267,16 +280,30 @@ class ASGIHandler(BaseHandler):
             if close is not None:
                 await sync_to_async(close)()
 
-    async def _stream(self, body: Iterable[bytes], send: Send) -> None:
-        chunks = await sync_to_async(iter)(body)
-        next_chunk = sync_to_async(_next_chunk)
-        while True:
-            chunk = await next_chunk(chunks)
-            if chunk is None:
-                break
-            if chunk:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+    async def _stream(self, body: Iterable[bytes], send: Send, receive: Receive) -> None:
+        """Send a body chunk by chunk as it is made; stop making it once the client is gone."""
+        gone = asyncio.Event()
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            chunks = await sync_to_async(iter)(body)
+            next_chunk = sync_to_async(_next_chunk)
+            while not gone.is_set():
+                chunk = await next_chunk(chunks)
+                if chunk is None:
+                    await send({"type": "http.response.body", "body": b""})
+                    break
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
 
 
 class _PassOn(Exception):

@@ -333,15 +333,55 @@ def test_lifespan_disposes_the_engines(app: ASGIHandler, table: Engine) -> None:
     assert table.pool.checkedout() == 0
 
 
-def test_websocket_scope_is_refused_with_the_reason(app: ASGIHandler) -> None:
+def test_websocket_handshake_is_refused(app: ASGIHandler) -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app({"type": "websocket", "path": "/"}, receive, send))
+    assert sent == [{"type": "websocket.close", "code": 1008}]
+
+
+def test_other_scopes_are_refused_with_the_reason(app: ASGIHandler) -> None:
     async def nothing() -> dict[str, Any]:
         return {}
 
     async def ignore(message: Any) -> None:
         return None
 
-    with pytest.raises(ValueError, match="not 'websocket'"):
-        asyncio.run(app({"type": "websocket"}, nothing, ignore))
+    with pytest.raises(ValueError, match="not 'custom'"):
+        asyncio.run(app({"type": "custom"}, nothing, ignore))
+
+
+def test_stream_stops_once_the_client_is_gone(app: ASGIHandler) -> None:
+    async def run() -> Answer:
+        sent: list[dict[str, Any]] = []
+        first_chunk = asyncio.Event()
+        incoming = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if incoming:
+                return incoming.pop(0)
+            await first_chunk.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            if message.get("more_body"):
+                first_chunk.set()
+                await asyncio.sleep(0)  # the watcher takes the disconnect meanwhile
+
+        await asyncio.wait_for(app(scope("GET", "/endless/"), receive, send), 30)
+        return Answer(sent)
+
+    answer = asyncio.run(run())
+    assert answer.status == 200
+    assert 1 <= len(answer.parts) < 1000
+    assert urls.seen["endless_closed"] is True
 
 
 def test_environ_is_built_as_gunicorn_would() -> None:

@@ -109,6 +109,20 @@ class Stream(View):
         return Response(app_iter=chunks(), content_type="text/plain")
 
 
+def endless() -> Iterator[bytes]:
+    try:
+        for number in range(1000):  # bounded: a test that fails ends
+            yield f"{number}\n".encode()
+    finally:
+        seen["endless_closed"] = True
+
+
+class Endless(View):
+    def get(self, request: Request) -> Response:
+        seen["endless_closed"] = False
+        return Response(app_iter=endless(), content_type="text/plain")
+
+
 async def async_function(request: Request) -> Response:
     return Response("from a function")
 
@@ -123,6 +137,7 @@ urlpatterns = [
     path("notes/", SyncNotes.as_view()),
     path("anotes/", AsyncNotes.as_view()),
     path("stream/", Stream.as_view()),
+    path("endless/", Endless.as_view()),
     path("function/", async_function),
 ]
 
