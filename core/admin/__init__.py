@@ -16,8 +16,8 @@ List "core.admin" in INSTALLED_APPS (its model is the admin's log). See docs/top
 """
 
 from core.admin.actions import delete_selected
-from core.admin.changelist import ListFilter
 from core.admin.decorators import action, display, register
+from core.admin.filters import ListFilter
 from core.admin.options import InlineModelAdmin, ModelAdmin, StackedInline, TabularInline
 from core.admin.sites import AdminSite, AlreadyRegistered, NotRegistered, autodiscover, site
 

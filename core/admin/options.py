@@ -21,7 +21,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, selectinload
 
 from core.admin.actions import delete_selected
-from core.admin.changelist import ListFilter, check_search_field, make_filter
+from core.admin.changelist import check_search_field
+from core.admin.filters import ListFilter, make_filter
 from core.admin.lookups import EMPTY_VALUE_DISPLAY, AdminField, resolve_field, verbose_name
 from core.auth.permissions import permission_codename
 from core.exceptions import ImproperlyConfigured

@@ -22,7 +22,8 @@ def test_json_output_of_a_new_project(shared_project: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    admin_index = {"route": "/admin/", "name": "admin:index", "view": "core.admin.views.IndexView"}
+    view = "core.admin.views.base.IndexView"
+    admin_index = {"route": "/admin/", "name": "admin:index", "view": view}
     assert rows[0] == admin_index
     for row in [
         {"route": "/", "name": "home", "view": "mysite.views.HomeView"},
