@@ -430,3 +430,12 @@ def test_async_chain_runs_sync_views_and_misses_in_a_worker_thread(settings: Any
     assert no_slash.status == 301
     assert no_slash.headers["location"] == "/plain/"
     assert missing.status == 404
+
+
+def test_root_path_becomes_script_name(app: ASGIHandler) -> None:
+    environ = asgi_environ(scope("GET", "/app/plain/", root_path="/app"))
+    assert environ["SCRIPT_NAME"] == "/app"
+    assert environ["PATH_INFO"] == "/plain/"
+    answer = request(app, "GET", "/app/plain/", root_path="/app")
+    assert answer.status == 200
+    assert answer.body == b"Hello, World!"
