@@ -214,25 +214,30 @@ class ASGIHandler(BaseHandler):
         limit = self.max_body
         body: Any = io.BytesIO()
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise ClientDisconnected
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if limit is not None and size > limit:
-                error = RequestDataTooBig(
-                    f"The request body is over the limit of {limit} bytes "
-                    f"(DATA_UPLOAD_MAX_MEMORY_SIZE)."
-                )
-                return self.response_for_exception(request, error)
-            if size > SPOOL_SIZE and isinstance(body, io.BytesIO):
-                spooled = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the request)
-                spooled.write(body.getvalue())
-                body = spooled
-            body.write(chunk)
-            if not message.get("more_body", False):
-                break
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientDisconnected
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    body.close()
+                    error = RequestDataTooBig(
+                        f"The request body is over the limit of {limit} bytes "
+                        f"(DATA_UPLOAD_MAX_MEMORY_SIZE)."
+                    )
+                    return self.response_for_exception(request, error)
+                if size > SPOOL_SIZE and isinstance(body, io.BytesIO):
+                    spooled = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the request)
+                    spooled.write(body.getvalue())
+                    body = spooled
+                body.write(chunk)
+                if not message.get("more_body", False):
+                    break
+        except BaseException:
+            body.close()  # a client gone, or the server cancelling the request
+            raise
         body.seek(0)
         environ = request.environ
         environ["wsgi.input"] = body

@@ -439,3 +439,16 @@ def test_root_path_becomes_script_name(app: ASGIHandler) -> None:
     answer = request(app, "GET", "/app/plain/", root_path="/app")
     assert answer.status == 200
     assert answer.body == b"Hello, World!"
+
+
+def test_spooled_body_over_the_limit_is_413_and_released(app: ASGIHandler, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+    handler = ASGIHandler()
+    chunk = b"x" * (1024 * 1024)
+    # Past the 1 MB spool size, then past the limit: the temporary file is closed
+    # (pytest's warnings as errors would report it left open).
+    answer = request(handler, "PUT", "/echo/", chunk, chunk, chunk, chunk, {"type": "unexpected"})
+    gone = request(handler, "PUT", "/echo/", chunk, chunk, {"type": "http.disconnect"})
+    handler.workers.shutdown()
+    assert answer.status == 413
+    assert gone.messages == []
