@@ -92,8 +92,13 @@ class EmailMessage:
 
         return str(settings.DEFAULT_FROM_EMAIL)
 
-    def message(self) -> StdlibMessage:
-        """Return the message as the standard library builds it (headers checked)."""
+    def message(self, *, readable: bool = False) -> StdlibMessage:
+        """Return the message as the standard library builds it (headers checked).
+
+        `readable` keeps text parts as they are (8bit) instead of quoted-printable, for a
+        person reading the console: a long link then stays on one line.
+        """
+        cte = "8bit" if readable else None
         message = StdlibMessage()
         message["Subject"] = check_header("Subject", self.subject)
         message["From"] = _addresses("From", [self.sender()])
@@ -110,9 +115,9 @@ class EmailMessage:
             message["Message-ID"] = make_msgid()
         for name, value in self.headers.items():
             message[check_header("header name", name)] = check_header(name, value)
-        message.set_content(self.body)
+        message.set_content(self.body, cte=cte)
         if self.html is not None:
-            message.add_alternative(self.html, subtype="html")
+            message.add_alternative(self.html, subtype="html", cte=cte)
         for filename, data, mimetype in self.attachments:
             maintype, _, subtype = mimetype.partition("/")
             if isinstance(data, str):

@@ -30,7 +30,7 @@ class EmailBackend(BaseEmailBackend):
         stream = self.stream or sys.stdout
         with self._lock:
             for message in messages:
-                stream.write(message.message().as_string())
+                stream.write(message.message(readable=True).as_string())
                 stream.write(f"\n{SEPARATOR}\n")
             stream.flush()
         return len(messages)

@@ -140,3 +140,14 @@ def test_email_settings_of_the_wrong_type_are_reported() -> None:
     problems = validate_settings({"EMAIL_PORT": "25"}, {"EMAIL_PORT"})
 
     assert any("EMAIL_PORT must be" in problem for problem in problems), problems
+
+
+def test_the_console_keeps_a_long_link_on_one_line() -> None:
+    link = "https://example.com/accounts/reset/MQ/" + "a" * 90 + "/"
+    stream = io.StringIO()
+
+    console.EmailBackend(stream=stream).send_messages(
+        [EmailMessage("Reset", f"Open {link}\n", "a@example.com", ["t@example.com"], html=link)]
+    )
+
+    assert link in stream.getvalue()
