@@ -107,6 +107,8 @@ class ChangeList:
         known = {SEARCH_VAR, ORDER_VAR, PAGE_VAR, *(f.parameter_name for f in self.filters)}
         if self.hierarchy:
             known.update(f"{self.hierarchy}__{part}" for part in ("year", "month", "day"))
+        if any("\x00" in key or "\x00" in value for key, value in self.params.items()):
+            raise HTTPBadRequest("The address holds a null character: remove it.")
         unknown = sorted(key for key in self.params if key not in known)
         if unknown:
             raise HTTPBadRequest(

@@ -242,6 +242,7 @@ class Form(wtforms.Form, metaclass=DeclarativeFieldsMetaclass):  # type: ignore[
         if not self.is_bound:
             return
         self.validate()
+        self._refuse_null_characters()
         self._cleaned_data = {
             name: field.data for name, field in self._fields.items() if not field.errors
         }
@@ -255,6 +256,12 @@ class Form(wtforms.Form, metaclass=DeclarativeFieldsMetaclass):  # type: ignore[
         self._post_clean()
         if not self._has_errors():
             self._store_files()
+
+    def _refuse_null_characters(self) -> None:
+        # No database column takes NUL in text (PostgreSQL refuses the whole statement).
+        for field in self:
+            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+                field.errors = [*field.errors, "Null characters are not allowed."]
 
     def _clean_once(self) -> None:
         if self.is_bound and self._cleaned_data is None:

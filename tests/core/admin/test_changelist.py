@@ -262,3 +262,8 @@ def test_related_columns_are_loaded_in_one_query_not_one_per_row(admin_client, n
 
     # Three rows of three writers: one SELECT ... IN against three lazy loads.
     assert without - with_loading == 2
+
+
+def test_a_null_character_in_the_query_is_400(admin_client, novels):
+    assert admin_client.get(NOVELS, {"q": "a\x00b"}).status_code == 400
+    assert admin_client.get(NOVELS, {"genre": "poetry\x00"}).status_code == 400

@@ -244,3 +244,11 @@ def test_every_page_has_a_logout_button(admin_client, novels):
         text = admin_client.get(path).text
         assert 'action="/admin/logout/"' in text
         assert "Log out" in text
+
+
+def test_a_null_character_in_a_form_is_a_field_error(admin_client, db):
+    response = admin_client.post("/admin/library/writer/add/", {"name": "x\x00y", "born": ""})
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.text
+    assert db.query(Writer).count() == 0
