@@ -39,7 +39,7 @@ from wtforms.fields.choices import (  # type: ignore[import-untyped, unused-igno
 )
 
 from core.forms.fields import DateTimeField
-from core.forms.validators import InputRequired, Length, Optional
+from core.forms.validators import InputRequired, Length, NumberRange, Optional
 
 if TYPE_CHECKING:
     from sqlalchemy import Column
@@ -152,6 +152,14 @@ def empty_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+# The integers a column of each type holds on every database (SQLite's are 64-bit).
+INTEGER_BOUNDS: list[tuple[type[sqltypes.Integer], int]] = [
+    (sqltypes.SmallInteger, 2**15),
+    (sqltypes.BigInteger, 2**63),
+    (sqltypes.Integer, 2**31),
+]
+
+
 def _validators(column: Column[Any], type_: sqltypes.TypeEngine[Any]) -> list[Any]:
     validators: list[Any] = [
         Optional() if column.nullable or has_default(column) else InputRequired()
@@ -159,6 +167,11 @@ def _validators(column: Column[Any], type_: sqltypes.TypeEngine[Any]) -> list[An
     length = getattr(type_, "length", None)
     if isinstance(type_, sqltypes.String) and not isinstance(type_, sqltypes.Enum) and length:
         validators.append(Length(max=length))
+    for integer_type, bound in INTEGER_BOUNDS:
+        if isinstance(type_, integer_type):
+            # A number the column cannot hold is the user's mistake, not a database error.
+            validators.append(NumberRange(min=-bound, max=bound - 1))
+            break
     return validators
 
 

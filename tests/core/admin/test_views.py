@@ -252,3 +252,11 @@ def test_a_null_character_in_a_form_is_a_field_error(admin_client, db):
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.text
     assert db.query(Writer).count() == 0
+
+
+def test_a_number_too_large_for_its_column_is_a_field_error(admin_client, writers, db):
+    response = admin_client.post(f"{NOVELS}add/", novel_form(writers[0], pages="9" * 20))
+
+    assert response.status_code == 200
+    assert "Number must be between" in response.text
+    assert db.query(Novel).count() == 0

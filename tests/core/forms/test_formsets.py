@@ -308,3 +308,13 @@ def test_all_fields_covers_columns_only(session):
     form_class = modelform_factory(FormsetBook, fields="__all__")
 
     assert "tags" not in form_class(session=session)
+
+
+def test_an_integer_the_column_cannot_hold_is_a_field_error(session, shelf):
+    form_class = modelform_factory(FormsetBook, fields=["title", "pages", "shelf_id"])
+    too_big = form_class({"title": "Atlas", "pages": str(2**31), "shelf_id": str(shelf.id)})
+    largest = form_class({"title": "Atlas", "pages": str(2**31 - 1), "shelf_id": str(shelf.id)})
+
+    assert not too_big.is_valid()
+    assert "pages" in too_big.errors
+    assert largest.is_valid(), largest.errors
