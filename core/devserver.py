@@ -14,7 +14,15 @@ import traceback
 from collections.abc import Iterable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from core.types import ASGIApplication, StartResponse, WSGIApplication, WSGIEnvironment
+from core.types import (
+    ASGIApplication,
+    Receive,
+    Scope,
+    Send,
+    StartResponse,
+    WSGIApplication,
+    WSGIEnvironment,
+)
 
 logger = logging.getLogger("stoa.server")
 
@@ -93,6 +101,23 @@ def load_application(show_details: bool) -> WSGIApplication:
         return StartupErrorApp(exc, show_details)
 
 
+class StartupErrorASGIApp:
+    """StartupErrorApp over ASGI: the error page for HTTP, and lifespan answered."""
+
+    def __init__(self, error: BaseException, show_details: bool) -> None:
+        from asgiref.wsgi import WsgiToAsgi
+
+        self.page = WsgiToAsgi(StartupErrorApp(error, show_details))  # type: ignore[no-untyped-call]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.page(scope, receive, send)
+            return
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+
+
 def load_asgi_application(show_details: bool) -> ASGIApplication:
     """Build the project's ASGI application; on failure serve the error, as load_application."""
     try:
@@ -104,12 +129,7 @@ def load_asgi_application(show_details: bool) -> ASGIApplication:
         sys.stderr.write(
             "\nThe project failed to load; fix the error and save: the server reloads.\n"
         )
-        from asgiref.wsgi import WsgiToAsgi
-
-        application: ASGIApplication = WsgiToAsgi(  # type: ignore[no-untyped-call]
-            StartupErrorApp(exc, show_details)
-        )
-        return application
+        return StartupErrorASGIApp(exc, show_details)
 
 
 def serve_asgi(app: ASGIApplication, host: str, port: int) -> None:

@@ -69,6 +69,40 @@ def test_serves_through_uvicorn_and_reloads_on_change(tmp_path: Path) -> None:
     assert "Traceback" not in output
 
 
+def test_a_project_that_fails_to_load_shows_its_error(tmp_path: Path) -> None:
+    project = start_project(tmp_path)
+    with (project / "mysite" / "views.py").open("a") as views:
+        views.write("\ndef broken(:\n")
+    port = free_port()
+    log = tmp_path / "runserver.log"
+    args = [PYTHON, "manage.py", "runserver", "--asgi", "--noreload", f"127.0.0.1:{port}"]
+    with running_server(args, project, log, clean_env()):
+        result = wait_for(
+            lambda: try_request(port, "/"),
+            lambda r: r.status == 500,
+            START_TIMEOUT,
+            "the error page",
+        )
+    assert "SyntaxError" in result.text
+    assert "views.py" in result.text
+
+
+def test_without_uvicorn_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "uvicorn" else find_spec(name, *args),
+    )
+    result = call_command("runserver", "--asgi", "--noreload", "127.0.0.1:1")
+    assert result.code != 0
+    assert "pip install 'stoa[asgi]'" in result.err
+
+
 def test_help_lists_the_asgi_option() -> None:
     result = call_command("runserver", "--help")
     assert result.code == 0
