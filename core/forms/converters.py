@@ -2,6 +2,7 @@
 
     String(n) -> StringField + Length(max=n)     Text -> TextAreaField
     Integer, BigInteger -> IntegerField          Numeric -> DecimalField
+    (numbers bounded by what the column holds: 32 bits for Integer, precision for Numeric)
     Float -> FloatField                          Boolean -> BooleanField (never required)
     Date -> DateField    DateTime -> DateTimeField    Time -> TimeField
     Enum -> SelectField with the enum's choices
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -167,11 +169,16 @@ def _validators(column: Column[Any], type_: sqltypes.TypeEngine[Any]) -> list[An
     length = getattr(type_, "length", None)
     if isinstance(type_, sqltypes.String) and not isinstance(type_, sqltypes.Enum) and length:
         validators.append(Length(max=length))
+    # A number the column cannot hold is the user's mistake, not a database error.
     for integer_type, bound in INTEGER_BOUNDS:
         if isinstance(type_, integer_type):
-            # A number the column cannot hold is the user's mistake, not a database error.
             validators.append(NumberRange(min=-bound, max=bound - 1))
             break
+    precision = getattr(type_, "precision", None)
+    if isinstance(type_, sqltypes.Numeric) and not isinstance(type_, sqltypes.Float) and precision:
+        scale = type_.scale or 0
+        largest = Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
+        validators.append(NumberRange(min=-largest, max=largest))
     return validators
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Engine, ForeignKey, String, Table, select
+from sqlalchemy import Column, Engine, ForeignKey, Numeric, String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from webob.multidict import MultiDict
 
@@ -43,6 +44,11 @@ class FormsetBook(Model):
     pages: Mapped[int | None]
     shelf_id: Mapped[int] = mapped_column(ForeignKey("formset_shelf.id"))
     tags: Mapped[list[FormsetTag]] = relationship(secondary=book_tags, order_by=FormsetTag.id)
+
+
+class FormsetPrice(Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(5, 2))
 
 
 class FormsetTwoShelves(Model):
@@ -318,3 +324,11 @@ def test_an_integer_the_column_cannot_hold_is_a_field_error(session, shelf):
     assert not too_big.is_valid()
     assert "pages" in too_big.errors
     assert largest.is_valid(), largest.errors
+
+
+def test_a_decimal_beyond_the_columns_precision_is_a_field_error():
+    form_class = modelform_factory(FormsetPrice, fields=["amount"])
+
+    assert not form_class({"amount": "1000.00"}).is_valid()
+    assert form_class({"amount": "999.99"}).is_valid()
+    assert form_class({"amount": "-999.99"}).is_valid()
