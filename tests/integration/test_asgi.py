@@ -28,6 +28,7 @@ from tests.helpers import (
     replace_in_file,
     running_server,
     start_project,
+    status_of,
     wait_for,
     wait_for_status,
 )
@@ -296,3 +297,21 @@ def test_client_gone_mid_body_is_not_an_error(server: Server) -> None:
     assert b" 500 " not in answer
     assert get(server, "/plaintext") == (200, "Hello, World!")
     assert "Exception in ASGI application" not in server.log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("request_line", "host", "statuses"),
+    [
+        ("GET /plaintext HTTP/1.1", "evil.example", {400}),
+        ("GET /plaintext HTTP/1.1", "a.com@b", {400}),
+        ("GET /%ff/ HTTP/1.1", "127.0.0.1", {400, 404}),
+        ("FOO /json HTTP/1.1", "127.0.0.1", {405, 501}),
+    ],
+)
+def test_bad_input_over_a_raw_socket_is_a_4xx(
+    server: Server, request_line: str, host: str, statuses: set[int]
+) -> None:
+    data = f"{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    answer = raw_http(server.port, data)
+    assert status_of(answer) in statuses, answer[:200]
+    assert b"Traceback" not in answer
