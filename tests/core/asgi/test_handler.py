@@ -318,19 +318,29 @@ def test_middleware_neither_sync_nor_async_is_refused(settings: Any) -> None:
 
 
 def test_lifespan_disposes_the_engines(app: ASGIHandler, table: Engine) -> None:
-    request(app, "GET", "/notes/")
-    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
-    sent: list[dict[str, Any]] = []
+    async def run() -> tuple[list[str], int]:
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        sent: list[str] = []
 
-    async def receive() -> dict[str, Any]:
-        return messages.pop(0)
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message["type"])
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+        await events.put({"type": "lifespan.startup"})
+        lifespan = asyncio.create_task(app({"type": "lifespan"}, events.get, send))
+        while not sent:
+            await asyncio.sleep(0)
+        assert (await call(app, scope("GET", "/notes/"), [])).status == 200
+        pool = table.pool
+        held = pool.checkedout() + pool.checkedin()
+        await events.put({"type": "lifespan.shutdown"})
+        await asyncio.wait_for(lifespan, 30)
+        assert pool.checkedout() == 0  # the worker thread's kept session let go
+        assert pool.checkedin() == 0  # and the pool closed
+        return sent, held
 
-    asyncio.run(app({"type": "lifespan"}, receive, send))
-    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-    assert table.pool.checkedout() == 0
+    sent, held = asyncio.run(run())
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert held >= 1
 
 
 def test_websocket_handshake_is_refused(app: ASGIHandler) -> None:
