@@ -462,3 +462,14 @@ def test_spooled_body_over_the_limit_is_413_and_released(app: ASGIHandler, setti
     handler.workers.shutdown()
     assert answer.status == 413
     assert gone.messages == []
+
+
+def test_middleware_that_can_be_both_gets_the_kind_of_the_layer_inside(settings: Any) -> None:
+    settings.ROOT_URLCONF = URLCONF
+    settings.MIDDLEWARE = ["tests.core.asgi.urls.Both"]
+    handler = ASGIHandler()
+    assert request(handler, "GET", "/async/").status == 200
+    handler.workers.shutdown()
+    assert urls.seen["both_mode"] == "async"
+    assert Client(WSGIHandler()).get("/plain/").status_code == 200
+    assert urls.seen["both_mode"] == "sync"

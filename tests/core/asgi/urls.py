@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 from core.exceptions import PermissionDenied
@@ -168,3 +169,25 @@ def sync_header(get_response: GetResponse) -> GetResponse:
         return response
 
     return middleware
+
+
+class Both:
+    """A middleware that can be sync or async, and answers in the kind it was given."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: Request) -> Any:
+        seen["both_mode"] = "async" if self.is_async else "sync"
+        if self.is_async:
+            return self.acall(request)
+        return self.get_response(request)
+
+    async def acall(self, request: Request) -> Any:
+        return await self.get_response(request)
