@@ -1,6 +1,7 @@
 """The WSGI handler: the middleware chain, URL resolution, and exceptions turned into responses.
 
-Built once per process by `core.wsgi.get_wsgi_application()`.
+Built once per process by `core.wsgi.get_wsgi_application()`. BaseHandler holds all of it
+but the PEP 3333 call, and `core.asgi.ASGIHandler` builds on it too.
 """
 
 from __future__ import annotations
