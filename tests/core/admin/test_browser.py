@@ -255,3 +255,9 @@ def _narrow_screen(page: object, server: str) -> None:
         p.goto(f"{server}{path}")
         p.screenshot(path=str(SCREENSHOTS / f"{name}-375.png"), full_page=True)
         assert _fits(p), f"{path} is wider than 375 px"
+    p.goto(f"{server}/admin/library/novel/")
+    p.click("table.results tbody th a >> nth=0")
+    p.click("a.button.danger")
+    assert "Are you sure" in p.locator("main").inner_text()
+    p.screenshot(path=str(SCREENSHOTS / "delete_confirmation-375.png"), full_page=True)
+    assert _fits(p), "the delete confirmation is wider than 375 px"
