@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from core.asgi import ASGIHandler, asgi_environ
 from core.exceptions import ImproperlyConfigured
 from core.handlers import WSGIHandler
 from core.testing import Client
+from orm.session import RequestSessions
 from tests.core.asgi import urls
 from tests.core.asgi.urls import notes
 
@@ -236,12 +238,28 @@ def test_slow_async_view_does_not_hold_up_another_request(app: ASGIHandler) -> N
 
 
 def test_sync_view_database_session_opens_and_closes_in_its_thread(
-    app: ASGIHandler, table: Engine
+    app: ASGIHandler, table: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    threads: list[tuple[str, str]] = []
+    acquire, release = RequestSessions.acquire, RequestSessions.release
+
+    def spied_acquire(self: RequestSessions, *, immediate: bool) -> Any:
+        threads.append(("open", threading.current_thread().name))
+        return acquire(self, immediate=immediate)
+
+    def spied_release(self: RequestSessions, session: Any) -> None:
+        threads.append(("close", threading.current_thread().name))
+        release(self, session)
+
+    monkeypatch.setattr(RequestSessions, "acquire", spied_acquire)
+    monkeypatch.setattr(RequestSessions, "release", spied_release)
     answer = request(app, "GET", "/notes/")
     assert answer.status == 200
     assert answer.json == {"count": 0}
-    assert urls.seen["db_thread"].startswith("stoa-asgi")
+    (opened, thread), (closed, same_thread) = threads
+    assert (opened, closed) == ("open", "close")
+    assert thread == same_thread == urls.seen["db_thread"]
+    assert thread.startswith("stoa-asgi")
 
 
 def test_sync_view_writes_are_committed_or_rolled_back(app: ASGIHandler, table: Engine) -> None:
