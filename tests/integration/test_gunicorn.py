@@ -178,9 +178,7 @@ def test_the_wheel_carries_the_deployment_config_templates(
     assert f"made by `manage.py deployconfig {target}" in result.stdout
 
 
-def test_the_wheel_carries_the_admins_templates_and_static_files(
-    venv: Venv, project: Path
-) -> None:
+def test_the_wheel_carries_the_admins_templates_and_static_files(venv: Venv, project: Path) -> None:
     collected = run([venv.bin("python"), "manage.py", "collectstatic", "--noinput"], project)
     check = "from core.resources import resource_dir; print(resource_dir('templates'))"
     found = run([venv.bin("python"), "-c", check], project)
