@@ -109,9 +109,9 @@ def merge_patch(target: Json, patch: Json) -> Json:
 def check_value(value: Json, max_depth: int) -> None:
     """Raise InvalidValue if `value` cannot be stored and sent back as it is.
 
-    Python's json module reads NaN and Infinity, which are not JSON and which PostgreSQL
-    refuses, and `"\\ud800"`, half of a surrogate pair, which no UTF-8 text can hold; and
-    nesting deeper than `max_depth` would exhaust the stack when the document is written
+    NaN and Infinity, which are not JSON and which PostgreSQL refuses (request.json
+    already answers 400 for them; a value built in code may still hold one);
+    `"\\ud800"`, half of a surrogate pair, which no UTF-8 text can hold; and nesting deeper than `max_depth` would exhaust the stack when the document is written
     out. The walk uses a list, not recursion, for the same reason.
     """
     stack: list[tuple[Json, int]] = [(value, 1)]

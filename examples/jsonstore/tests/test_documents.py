@@ -158,7 +158,8 @@ def test_escaped_keys_follow_rfc_6901(client: Client) -> None:
     ("body", "message"),
     [
         (b'{"name": ', "The request body is not valid JSON: Expecting value"),
-        (b"[NaN]", "nan is not a JSON number"),
+        (b"[NaN]", "The request body is not valid JSON: NaN is not a JSON value"),
+        (b"[-Infinity]", "The request body is not valid JSON: -Infinity is not a JSON value"),
         (b"[" * 101 + b"]" * 101, "The document nests deeper than 100 levels."),
         (b"[" * 100_000 + b"]" * 100_000, "The request body is not valid JSON"),
         (b"\xff", "The request body is not valid JSON"),
