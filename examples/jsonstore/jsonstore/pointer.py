@@ -111,7 +111,8 @@ def check_value(value: Json, max_depth: int) -> None:
 
     NaN and Infinity, which are not JSON and which PostgreSQL refuses (request.json
     already answers 400 for them; a value built in code may still hold one);
-    `"\\ud800"`, half of a surrogate pair, which no UTF-8 text can hold; and nesting deeper than `max_depth` would exhaust the stack when the document is written
+    `"\\ud800"`, half of a surrogate pair, which no UTF-8 text can hold; and nesting
+    deeper than `max_depth`, which would exhaust the stack when the document is written
     out. The walk uses a list, not recursion, for the same reason.
     """
     stack: list[tuple[Json, int]] = [(value, 1)]
