@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -107,47 +108,60 @@ def count(suite: ModuleType, calls: int) -> dict[str, float]:
         env = _env()
         env["PYTHONHASHSEED"] = "0"
         env["PYTHONPATH"] = os.pathsep.join([str(BENCH_DIR), env.get("PYTHONPATH", "")])
-        found = {}
         with subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
         ) as process:
-            assert process.stdin is not None
-            assert process.stdout is not None
-
-            def control(*args: str) -> None:
-                subprocess.run(
-                    ["callgrind_control", *args, str(process.pid)],
-                    check=True,
-                    capture_output=True,
-                    timeout=60,
-                )
-
-            def answer() -> None:
-                assert process.stdin is not None
-                process.stdin.write("\n")
-                process.stdin.flush()
-
-            for dump, scenario in enumerate(suite.SCENARIOS, start=1):
-                ready = process.stdout.readline().split()
-                if ready != ["ready", scenario]:
-                    raise RuntimeError(f"expected 'ready {scenario}', got {ready}")
-                control("--zero")
-                control("--instr=on")
-                answer()
-                if process.stdout.readline().strip() != "done":
-                    raise RuntimeError(f"{scenario}: the counted process stopped")
-                control("--instr=off")
-                control("--dump")
-                text = Path(f"{out}.{dump}").read_text()
-                totals = re.search(r"^totals:\s+(\d+)", text, re.MULTILINE)
-                if totals is None:
-                    raise RuntimeError(f"callgrind wrote no totals for {scenario}")
-                found[scenario] = int(totals.group(1)) / calls
-                answer()
-            process.stdin.close()
+            totals = read_counts(process, out, suite.SCENARIOS, suite.PROJECT)
             if process.wait(timeout=120) != 0:
                 raise RuntimeError("the counted process failed")
-    return found
+        return {scenario: total / calls for scenario, total in totals.items()}
+
+
+def read_counts(
+    process: subprocess.Popen[str], out: Path, scenarios: Iterable[str], label: str
+) -> dict[str, int]:
+    """Drive a process run under callgrind; return the instructions counted per scenario.
+
+    For each scenario the process prints "ready <scenario>", waits for a line on stdin,
+    serves its requests, prints "done" and waits again; counting is switched on only in
+    between. Closes the process's stdin at the end.
+    """
+    assert process.stdin is not None
+    assert process.stdout is not None
+    stdin = process.stdin
+
+    def control(*args: str) -> None:
+        subprocess.run(
+            ["callgrind_control", *args, str(process.pid)],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def answer() -> None:
+        stdin.write("\n")
+        stdin.flush()
+
+    totals: dict[str, int] = {}
+    for dump, scenario in enumerate(scenarios, start=1):
+        ready = process.stdout.readline().split()
+        if ready != ["ready", scenario]:
+            raise RuntimeError(f"{label}: expected 'ready {scenario}', got {ready}")
+        control("--zero")
+        control("--instr=on")
+        answer()
+        if process.stdout.readline().strip() != "done":
+            raise RuntimeError(f"{label} {scenario}: the counted process stopped")
+        control("--instr=off")
+        control("--dump")
+        text = Path(f"{out}.{dump}").read_text()
+        found = re.search(r"^totals:\s+(\d+)", text, re.MULTILINE)
+        if found is None:
+            raise RuntimeError(f"callgrind wrote no totals for {label} {scenario}")
+        totals[scenario] = int(found.group(1))
+        answer()
+    stdin.close()
+    return totals
 
 
 def report(suite: ModuleType, calls: int) -> None:

@@ -48,6 +48,7 @@ from common import (
     free_port,
 )
 from harness import run_harness
+from request_cost import read_counts
 from setup_data import create_postgres, create_sqlite
 from stoa_project import make_project
 from verify import CHECKS, check
@@ -213,7 +214,6 @@ def instructions(names: list[str], stoa_dirs: dict[str, Path], tmp: Path) -> dic
             ",".join(INSTRUCTION_CALLS),
         ]
         env = app_environment(IMPLEMENTATIONS[name], database_url("sqlite"), stoa_dirs)
-        found: dict[str, Any] = {}
         with subprocess.Popen(
             command,
             env=env,
@@ -222,45 +222,13 @@ def instructions(names: list[str], stoa_dirs: dict[str, Path], tmp: Path) -> dic
             stderr=subprocess.DEVNULL,
             text=True,
         ) as process:
-            assert process.stdin is not None
-            assert process.stdout is not None
-
-            def control(*args: str) -> None:
-                subprocess.run(
-                    ["callgrind_control", *args, str(process.pid)],
-                    check=True,
-                    capture_output=True,
-                    timeout=60,
-                )
-
-            def answer() -> None:
-                assert process.stdin is not None
-                process.stdin.write("\n")
-                process.stdin.flush()
-
-            for dump, scenario in enumerate(INSTRUCTION_CALLS, start=1):
-                ready = process.stdout.readline().split()
-                if ready != ["ready", scenario]:
-                    raise RuntimeError(f"{name}: expected 'ready {scenario}', got {ready}")
-                control("--zero")
-                control("--instr=on")
-                answer()
-                if process.stdout.readline().strip() != "done":
-                    raise RuntimeError(f"{name} {scenario}: the harness stopped")
-                control("--instr=off")
-                control("--dump")
-                totals = re.search(
-                    r"^totals:\s+(\d+)", Path(f"{out}.{dump}").read_text(), re.MULTILINE
-                )
-                if totals is None:
-                    raise RuntimeError(f"callgrind wrote no totals for {name} {scenario}")
-                found[scenario] = {
-                    "instructions": int(totals.group(1)) / INSTRUCTION_CALLS[scenario]
-                }
-                answer()
-            process.stdin.close()
+            totals = read_counts(process, out, INSTRUCTION_CALLS, name)
             if process.wait(timeout=120) != 0:
                 raise RuntimeError(f"{name}: the instruction count run failed")
+        found: dict[str, Any] = {
+            scenario: {"instructions": total / INSTRUCTION_CALLS[scenario]}
+            for scenario, total in totals.items()
+        }
         return name, found
 
     counted = [name for name in names if name in INSTRUCTION_IMPLEMENTATIONS]
